@@ -1,0 +1,3 @@
+"""cx-warehouse: an open customer-experience warehouse."""
+
+__version__ = "0.1.0"
