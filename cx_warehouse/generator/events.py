@@ -1,0 +1,196 @@
+"""The clickstream: visits expanded into events and written as daily Parquet files."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pyarrow as pa
+
+from .shop import EVENT_TYPES
+from .world import World
+from .writer import EPOCH, LandingWriter
+
+CHUNK_DAYS = 31
+COUNT_COLUMNS = ", ".join(f"s.n_{name}" for name in EVENT_TYPES)
+
+EVENTS_SQL = f"""
+with visits as (
+    select s.*, o.order_no, o.placed_ts,
+        case when p.has_account then 'C' || lpad((a.customer_no + 1)::varchar, 7, '0') end
+            as customer_id,
+        coalesce(p.is_test, false) as is_test
+    from sessions as s
+    left join people as p on p.pid = s.pid
+    left join (select pid, customer_no from customer_versions where version = 0) as a
+        on a.pid = s.pid
+    left join orders as o on o.session_no = s.session_no
+    where s.start_ts >= $lo and s.start_ts < $hi
+),
+typed as (
+    select
+        v.*,
+        t.type_i,
+        unnest(range(v.counts[t.type_i + 1])) as k
+    from (
+        select
+            *,
+            [{COUNT_COLUMNS.replace("s.", "")}] as counts,
+            [{", ".join("0" if i == 0 else " + ".join(f"n_{n}" for n in EVENT_TYPES[:i]) for i in range(len(EVENT_TYPES)))}]
+                as offsets
+        from visits
+    ) as v
+    cross join (select unnest(range({len(EVENT_TYPES)})) as type_i) as t
+),
+positioned as (
+    -- events of a visit in funnel order, 10 to 60 seconds apart; the purchase event is
+    -- the order's placement time, which comes after all of them
+    select *, offsets[type_i + 1] + k as position from typed
+),
+events as materialized (
+    select
+        v.session_no, v.pid, v.is_test, v.type_i, v.k, v.position,
+        case when v.type_i = 7 then v.placed_ts
+            else v.start_ts + v.position * 35 + hash(v.session_no, v.position, 7) % 25 end as ts,
+        printf('%016x%016x', hash(v.session_no, v.position, 1), hash(v.session_no, v.position, 2))
+            as event_id,
+        printf('%016x', v.device_hash) as anonymous_id,
+        case when v.n_login > 0 and v.type_i >= 1 then v.customer_id end as customer_id,
+        ['{"', '".join(EVENT_TYPES)}'][v.type_i + 1] as event_type,
+        case v.type_i
+            when 0 then case when v.k = 0 then '/' else '/c/' || c.name end
+            when 1 then '/account/login'
+            when 2 then '/search?q=' || c.name
+            when 3 then '/p/SKU-' || lpad((1 + hash(v.session_no, v.k, 3) % 400)::varchar, 5, '0')
+            when 4 then '/cart/add/SKU-'
+                || lpad((1 + hash(v.session_no, v.k, 4) % 400)::varchar, 5, '0')
+            when 5 then '/help/' || ['delivery', 'returns', 'payments', 'account'][
+                1 + (hash(v.session_no, 5) % 4)::int]
+            when 6 then '/checkout'
+            else '/checkout/confirmation'
+        end as page_url,
+        case when v.position = 0 then
+            case v.source
+                when 2 then ['google', 'facebook', 'instagram'][v.paid_kind + 1]
+                when 3 then 'newsletter'
+            end
+        end as utm_source,
+        case when v.position = 0 then
+            case v.source
+                when 2 then ['cpc', 'paid_social', 'paid_social'][v.paid_kind + 1]
+                when 3 then 'email'
+            end
+        end as utm_medium,
+        case when v.position = 0 then
+            case v.source
+                when 2 then 'always_on_' || c.name
+                when 3 then v.campaign_id
+            end
+        end as utm_campaign,
+        case when v.position = 0 then
+            case v.source
+                when 1 then 'https://www.google.com/'
+                when 2 then ['https://www.google.com/', 'https://www.facebook.com/',
+                    'https://www.instagram.com/'][v.paid_kind + 1]
+            end
+        end as referrer,
+        ['desktop', 'mobile', 'app'][v.device_type + 1] as device,
+        case when v.type_i = 7 then 'A-' || lpad((v.order_no + 1)::varchar, 7, '0') end
+            as order_id
+    from positioned as v
+    inner join v_category as c on c.i = hash(v.session_no, 6) % 8
+),
+delivered as (
+    select *, utc_date(ts) as dt, false as is_duplicate from events where ts < $end
+    union all
+    -- delivered at least once: some events arrive again, the same day or the next
+    select *,
+        utc_date(ts) + case when u01(event_id, 13) < 0.5 then 1 else 0 end::int as dt,
+        true as is_duplicate
+    from events
+    where ts < $end and u01(event_id, 12) < $dup_rate
+)
+select * from delivered where dt < $end_date
+order by dt, ts, event_id, is_duplicate
+"""
+
+COLUMNS = (
+    "event_id", "anonymous_id", "customer_id", "event_type", "occurred_at", "page_url",
+    "utm_source", "utm_medium", "utm_campaign", "referrer", "device", "order_id",
+)  # fmt: skip
+
+
+SELECT_COLUMNS = ", ".join(
+    "to_timestamp(ts)::timestamp as occurred_at" if c == "occurred_at" else c for c in COLUMNS
+)
+
+
+def write_events(world: World, writer: LandingWriter, progress) -> int:
+    """Expand visits a month at a time; a day that also gets events from the next
+    month's visits (visits across midnight, re-deliveries) is held until complete."""
+    con = world.con
+    total = 0
+    end_date = world.config.end + timedelta(days=1)
+    held: tuple[date, pa.Table] | None = None
+    for lo_day in range(0, world.config.days, CHUNK_DAYS):
+        lo = world.start_ts + lo_day * 86_400
+        hi = min(lo + CHUNK_DAYS * 86_400, world.end_ts)
+        next_chunk_day = world.config.start + timedelta(days=lo_day + CHUNK_DAYS)
+        params = {
+            "lo": lo, "hi": hi, "end": world.end_ts, "end_date": end_date,
+            "dup_rate": world.rate("duplicates"),
+        }  # fmt: skip
+        con.execute(f"create or replace table _events as {EVENTS_SQL}", params)
+        con.execute(LOG_SQL)
+        chunk = world.table(
+            f"select dt, {SELECT_COLUMNS} from _events order by dt, ts, event_id, is_duplicate"
+        )
+        day_numbers = chunk["dt"].cast(pa.int32()).to_numpy()
+        chunk = chunk.drop_columns(["dt"])
+        cuts = np.flatnonzero(np.diff(day_numbers)) + 1
+        for lo_row, hi_row in zip(np.r_[0, cuts], np.r_[cuts, len(day_numbers)], strict=True):
+            if hi_row == lo_row:
+                continue
+            day = EPOCH + timedelta(days=int(day_numbers[lo_row]))
+            table = chunk.slice(lo_row, hi_row - lo_row)
+            if held is not None and held[0] == day:
+                table = pa.concat_tables([held[1], table])
+                held = None
+            if day >= next_chunk_day:
+                held = (day, table)
+                continue
+            writer.write_parquet_day("shop", "events", day, table)
+            total += table.num_rows
+        progress.update(1)
+    if held is not None:
+        writer.write_parquet_day("shop", "events", held[0], held[1])
+        total += held[1].num_rows
+    empty = world.table(f"select {SELECT_COLUMNS} from _events limit 0")  # the schema
+    for day in writer.period_days():
+        path = (
+            world.config.landing
+            / "shop"
+            / "events"
+            / f"dt={day.isoformat()}"
+            / "part-00000.parquet"
+        )
+        if not path.exists():
+            writer.write_parquet_day("shop", "events", day, empty)
+    writer.rows["shop/events"] = total
+    return total
+
+
+def event_chunks(world: World) -> int:
+    return -(-world.config.days // CHUNK_DAYS)
+
+
+LOG_SQL = """
+insert into landed select 'shop', 'events', event_id,
+    case when is_test then -1 else coalesce(pid, -1) end from _events where not is_duplicate;
+insert into fault_log
+select 'shop', 'events', event_id,
+    'shop/events/dt=' || strftime(dt, '%Y-%m-%d') || '/part-00000.parquet', null,
+    unnest(list_filter([case when is_duplicate then 'duplicates' end,
+        case when is_test then 'test_traffic' end], lambda x: x is not null))
+from _events where is_duplicate or is_test
+"""
