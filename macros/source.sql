@@ -1,0 +1,9 @@
+{% macro source(source_name, table_name) %}
+    {#-
+        The built-in source(), with the landing folder filled in. Source YAML
+        is rendered without project macros and without the project dir, so
+        external_location holds the token __LANDING__ and it is resolved here,
+        at compile time, by resolve_landing() / landing_path().
+    -#}
+    {%- do return(resolve_landing(builtins.source(source_name, table_name))) -%}
+{% endmacro %}

@@ -1,0 +1,76 @@
+{#-
+    One row per call-centre agent, from the reference file. It is comma
+    separated; the calls export uses semicolons, so a semicolon separated
+    file is accepted too (a line with exactly three semicolons).
+-#}
+
+with
+
+source as (
+
+    select
+        line,
+        file_name
+
+    from {{ source('callcenter', 'agents') }}
+
+),
+
+comma_separated as (
+
+    select
+        case
+            when {{ field_count('line', ';') }} = 4
+                then {{ dbt.replace('line', "';'", "','") }}
+            else line
+        end as agent_line,
+        file_name
+
+    from source
+
+),
+
+records as (
+
+    select
+        agent_line,
+        file_name
+
+    from comma_separated
+
+    where
+        trim(agent_line) != ''
+        and agent_line != 'agent_id,agent_name,team,hired_on'
+        and {{ field_count('agent_line') }} = 4
+
+),
+
+split as (
+
+    select
+        {{ split_field('agent_line', 1) }} as agent_id,
+        {{ split_field('agent_line', 2) }} as agent_name,
+        {{ split_field('agent_line', 3) }} as team,
+        {{ split_field('agent_line', 4) }} as hired_on,
+        file_name
+
+    from records
+
+),
+
+final as (
+
+    select
+        trim(agent_id) as agent_id,
+        trim(agent_name) as agent_name,
+        trim(team) as team,
+        file_name,
+        {{ dbt.safe_cast('trim(hired_on)', 'date') }} as hired_on
+
+    from split
+
+    where agent_id is not null
+
+)
+
+select * from final

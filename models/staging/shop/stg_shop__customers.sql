@@ -1,0 +1,101 @@
+{#-
+    One row per customer: the current version of the change-data-capture
+    stream (latest updated_at). Lines that are not valid JSON or have no
+    customer_id are left for the quarantine models.
+-#}
+
+with
+
+source as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from {{ source('shop', 'customers') }}
+
+),
+
+parsed as (
+
+    select
+        {{ json_extract_string('line', '$.customer_id') }} as customer_id,
+        {{ json_extract_string('line', '$.email') }} as email,
+        {{ json_extract_string('line', '$.phone') }} as phone,
+        {{ json_extract_string('line', '$.first_name') }} as first_name,
+        {{ json_extract_string('line', '$.last_name') }} as last_name,
+        {{ json_extract_string('line', '$.city') }} as city,
+        {{ json_extract_string('line', '$.country') }} as country,
+        {{ json_extract_string('line', '$.marketing_opt_in') }}
+            as marketing_opt_in,
+        {{ json_extract_string('line', '$.created_at') }} as created_at,
+        {{ json_extract_string('line', '$.updated_at') }} as updated_at,
+        file_name,
+        partition_date
+
+    from source
+
+    where {{ is_valid_json('line') }}
+
+),
+
+normalised as (
+
+    select
+        customer_id,
+        nullif(lower(trim(email)), '') as email,
+        nullif(trim(phone), '') as phone,
+        first_name,
+        last_name,
+        city,
+        upper(trim(country)) as country,
+        file_name,
+        {{ dbt.safe_cast('marketing_opt_in', dbt.type_boolean()) }}
+            as is_marketing_opt_in,
+        partition_date,
+        {{ iso_timestamp_to_utc('created_at') }} as created_at,
+        {{ iso_timestamp_to_utc('updated_at') }} as updated_at
+
+    from parsed
+
+    where customer_id is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by updated_at desc, partition_date desc, file_name desc
+        ) as version_rank
+
+    from normalised
+
+),
+
+current_versions as (
+
+    select
+        customer_id,
+        email,
+        phone,
+        first_name,
+        last_name,
+        city,
+        country,
+        file_name,
+        is_marketing_opt_in,
+        partition_date,
+        created_at,
+        updated_at
+
+    from ranked
+
+    where version_rank = 1
+
+)
+
+select * from current_versions

@@ -1,0 +1,74 @@
+{#-
+    One row per store, from the reference file, with the time zone its till
+    clock runs in (local store time: Europe/Warsaw in Poland, Europe/Prague
+    in Czechia).
+-#}
+
+{%- set header = 'store_id,store_name,city,country,region,format,opened_on' -%}
+
+with
+
+source as (
+
+    select
+        line,
+        file_name
+
+    from {{ source('stores', 'stores') }}
+
+),
+
+records as (
+
+    select
+        line,
+        file_name
+
+    from source
+
+    where
+        trim(line) != ''
+        and line != '{{ header }}'
+        and {{ field_count('line') }} = 7
+
+),
+
+split as (
+
+    select
+        {{ split_field('line', 1) }} as store_id,
+        {{ split_field('line', 2) }} as store_name,
+        {{ split_field('line', 3) }} as city,
+        {{ split_field('line', 4) }} as country,
+        {{ split_field('line', 5) }} as region,
+        {{ split_field('line', 6) }} as store_format,
+        {{ split_field('line', 7) }} as opened_on,
+        file_name
+
+    from records
+
+),
+
+final as (
+
+    select
+        trim(store_id) as store_id,
+        trim(store_name) as store_name,
+        trim(city) as city,
+        upper(trim(country)) as country,
+        trim(region) as region,
+        trim(store_format) as store_format,
+        case upper(trim(country))
+            when 'CZ' then 'Europe/Prague'
+            else 'Europe/Warsaw'
+        end as time_zone,
+        file_name,
+        {{ dbt.safe_cast('trim(opened_on)', 'date') }} as opened_on
+
+    from split
+
+    where store_id is not null
+
+)
+
+select * from final

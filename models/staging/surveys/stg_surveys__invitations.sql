@@ -1,0 +1,95 @@
+{#-
+    One row per survey invitation. Lines that are not valid JSON or have no
+    invitation_id are left for the quarantine models; an invitation landed
+    twice (e.g. a repeated file part) is kept once, from the latest file.
+-#}
+
+with
+
+source as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from {{ source('surveys', 'invitations') }}
+
+),
+
+parsed as (
+
+    select
+        {{ json_extract_string('line', '$.invitation_id') }} as invitation_id,
+        {{ json_extract_string('line', '$.survey_type') }} as survey_type,
+        {{ json_extract_string('line', '$.trigger_type') }} as trigger_type,
+        {{ json_extract_string('line', '$.trigger_ref') }} as trigger_ref,
+        {{ json_extract_string('line', '$.recipient_email') }}
+            as recipient_email,
+        {{ json_extract_string('line', '$.recipient_phone') }}
+            as recipient_phone,
+        {{ json_extract_string('line', '$.channel') }} as channel,
+        {{ json_extract_string('line', '$.sent_at') }} as sent_at,
+        file_name,
+        partition_date
+
+    from source
+
+    where {{ is_valid_json('line') }}
+
+),
+
+normalised as (
+
+    select
+        invitation_id,
+        nullif(trim(trigger_ref), '') as trigger_ref,
+        lower(trim(survey_type)) as survey_type,
+        lower(trim(trigger_type)) as trigger_type,
+        nullif(lower(trim(recipient_email)), '') as recipient_email,
+        nullif(trim(recipient_phone), '') as recipient_phone,
+        lower(trim(channel)) as channel,
+        file_name,
+        partition_date,
+        {{ iso_timestamp_to_utc('sent_at') }} as sent_at
+
+    from parsed
+
+    where invitation_id is not null
+
+),
+
+deduplicated as (
+
+    select
+        *,
+        row_number() over (
+            partition by invitation_id
+            order by partition_date desc, file_name desc
+        ) as delivery_rank
+
+    from normalised
+
+),
+
+final as (
+
+    select
+        invitation_id,
+        trigger_ref,
+        survey_type,
+        trigger_type,
+        recipient_email,
+        recipient_phone,
+        channel,
+        file_name,
+        partition_date,
+        sent_at
+
+    from deduplicated
+
+    where delivery_rank = 1
+
+)
+
+select * from final
