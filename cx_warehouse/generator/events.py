@@ -13,6 +13,10 @@ from .writer import EPOCH, LandingWriter
 
 CHUNK_DAYS = 31
 COUNT_COLUMNS = ", ".join(f"s.n_{name}" for name in EVENT_TYPES)
+# where each event type starts within its visit: 0, n_page_view, n_page_view + n_login, ...
+OFFSETS = ", ".join(
+    " + ".join(f"n_{name}" for name in EVENT_TYPES[:i]) or "0" for i in range(len(EVENT_TYPES))
+)
 
 EVENTS_SQL = f"""
 with visits as (
@@ -36,8 +40,7 @@ typed as (
         select
             *,
             [{COUNT_COLUMNS.replace("s.", "")}] as counts,
-            [{", ".join("0" if i == 0 else " + ".join(f"n_{n}" for n in EVENT_TYPES[:i]) for i in range(len(EVENT_TYPES)))}]
-                as offsets
+            [{OFFSETS}] as offsets
         from visits
     ) as v
     cross join (select unnest(range({len(EVENT_TYPES)})) as type_i) as t
