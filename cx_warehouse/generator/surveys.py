@@ -45,6 +45,11 @@ def build_invitations(world: World) -> None:
         """,
         {"end": world.end_ts},
     )
+    con.execute(
+        "alter table invitation_candidates add column is_test boolean;"
+        "update invitation_candidates set is_test = p.is_test from people as p "
+        "where p.pid = invitation_candidates.pid"
+    )
     cand = world.table("select * from invitation_candidates")
     rng = world.rng(60)
     n = cand.num_rows
@@ -57,6 +62,8 @@ def build_invitations(world: World) -> None:
     channel = np.select(
         [trigger == 2, trigger == 1, rng.random(n) < 0.2], [2, np.where(withheld, 0, 1), 1], 0
     ).astype(np.int8)
+    # Test accounts are reached by email: their @test.internal address marks the traffic.
+    channel[cand["is_test"].to_numpy()] = 0
     relationship = _relationship_candidates(world)
     table = pa.table(
         {
