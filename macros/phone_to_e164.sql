@@ -1,0 +1,39 @@
+{% macro phone_to_e164(phone_text, default_country_code='48') %}
+    {#- A phone number as dialled to E.164 ('+48600100200'): '+' or '00'
+        starts an international number; nine digits without one are
+        national numbers of default_country_code. Null for withheld
+        ('anonymous'), empty or unrecognised text. -#}
+    {{- return(adapter.dispatch('phone_to_e164', 'cx_warehouse')(phone_text, default_country_code)) -}}
+{% endmacro %}
+
+{% macro phone_e164_from_digits(phone_text, digits, default_country_code) -%}
+    {#- Shared case expression over the digits of the number. -#}
+    case
+        when {{ digits }} = '' then null
+        when trim({{ phone_text }}) like '+%' then '+' || {{ digits }}
+        when {{ digits }} like '00%'
+            then '+' || substring({{ digits }}, 3)
+        when length({{ digits }}) = 9
+            then '+{{ default_country_code }}' || {{ digits }}
+    end
+{%- endmacro %}
+
+{% macro default__phone_to_e164(phone_text, default_country_code) -%}
+    {{ phone_e164_from_digits(
+        phone_text,
+        "regexp_replace(" ~ phone_text ~ ", '[^0-9]', '')",
+        default_country_code,
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__phone_to_e164(phone_text, default_country_code) -%}
+    {{ phone_e164_from_digits(
+        phone_text,
+        "regexp_replace(" ~ phone_text ~ ", '[^0-9]', '', 'g')",
+        default_country_code,
+    ) }}
+{%- endmacro %}
+
+{% macro spark__phone_to_e164(phone_text, default_country_code) -%}
+    {{ default__phone_to_e164(phone_text, default_country_code) }}
+{%- endmacro %}

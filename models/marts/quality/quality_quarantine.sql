@@ -1,0 +1,107 @@
+{#-
+    One row per rejected landing record, with the rule it broke: lines the
+    staging models cannot parse (stg_landing__records) and survey responses
+    whose counted submission has a bad score.
+-#}
+
+with
+
+landing_records as (
+
+    select
+        landing_record_id,
+        source_system,
+        entity,
+        source_record_id,
+        file_name,
+        line,
+        rejection_rule,
+        rejection_reason
+
+    from {{ ref('stg_landing__records') }}
+
+),
+
+response_submissions as (
+
+    select
+        response_id,
+        file_name,
+        score_rejection_reason
+
+    from {{ ref('stg_surveys__response_submissions') }}
+
+    where response_status = 'bad_score'
+
+),
+
+unparseable_records as (
+
+    select
+        landing_record_id,
+        source_system,
+        entity,
+        source_record_id,
+        file_name,
+        line as raw_line,
+        rejection_rule as rule,  -- noqa: RF04
+        rejection_reason as reason
+
+    from landing_records
+
+    where rejection_rule is not null
+
+),
+
+bad_scores as (
+
+    select
+        landing_records.landing_record_id,
+        landing_records.source_system,
+        landing_records.entity,
+        landing_records.source_record_id,
+        landing_records.file_name,
+        landing_records.line as raw_line,
+        'bad_score' as rule,  -- noqa: RF04
+        response_submissions.score_rejection_reason as reason
+
+    from response_submissions
+
+    inner join landing_records
+        on
+            landing_records.entity = 'responses'
+            and landing_records.source_system = 'surveys'
+            and response_submissions.response_id
+            = landing_records.source_record_id
+            and response_submissions.file_name = landing_records.file_name
+            and landing_records.rejection_rule is null
+
+),
+
+unioned as (
+
+    select * from unparseable_records
+
+    union all
+
+    select * from bad_scores
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(['landing_record_id', 'rule']) }} as quarantine_id,
+        source_system,
+        entity,
+        source_record_id,
+        file_name,
+        raw_line,
+        rule,
+        reason
+
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,164 @@
+{#-
+    One row per call. The export is semicolon separated with a decimal
+    comma; the header line and blank lines are not records, rows with the
+    wrong number of fields are left for the quarantine models, and a call
+    landed twice is kept once (latest file). started_at is local Warsaw
+    time, converted to UTC; caller_number to E.164; order_ref matched to a shop order by its
+    normalised form (order_ref_to_order_id on both sides), null (with has_unmatched_order_ref) when no order has it.
+-#}
+
+{%- set header = [
+    'call_id', 'caller_number', 'direction', 'queue', 'agent_id',
+    'started_at', 'wait_seconds', 'talk_seconds', 'outcome', 'wrap_code',
+    'order_ref',
+] | join(';') -%}
+
+with
+
+source as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from {{ source('callcenter', 'calls') }}
+
+),
+
+orders as (
+
+    select order_id
+
+    from {{ ref('stg_shop__orders') }}
+
+),
+
+order_keys as (
+
+    {#- Matched on the normalised form on both sides, so that the padding
+        width of the shop's ids does not matter. #}
+    select
+        order_id,
+        {{ order_ref_to_order_id('order_id') }} as order_ref_normalised
+
+    from orders
+
+),
+
+records as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from source
+
+    where
+        trim(line) != ''
+        and line != '{{ header }}'
+        and {{ field_count('line', ';') }} = 11
+
+),
+
+split as (
+
+    select
+        trim({{ split_field('line', 1, ';') }}) as call_id,
+        trim({{ split_field('line', 5, ';') }}) as agent_id,
+        trim({{ split_field('line', 2, ';') }}) as caller_number,
+        lower(trim({{ split_field('line', 3, ';') }})) as direction,
+        lower(trim({{ split_field('line', 4, ';') }})) as queue,
+        lower(trim({{ split_field('line', 9, ';') }})) as outcome,
+        trim({{ split_field('line', 10, ';') }}) as wrap_code,
+        trim({{ split_field('line', 11, ';') }}) as order_ref,
+        trim({{ split_field('line', 7, ';') }}) as wait_seconds,
+        trim({{ split_field('line', 8, ';') }}) as talk_seconds,
+        trim({{ split_field('line', 6, ';') }}) as started_at,
+        file_name,
+        partition_date
+
+    from records
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by call_id
+            order by partition_date desc, file_name desc
+        ) as delivery_rank
+
+    from split
+
+    where call_id is not null
+
+),
+
+normalised as (
+
+    select
+        call_id,
+        agent_id,
+        nullif(caller_number, '') as caller_number_as_dialled,
+        {{ phone_to_e164('caller_number') }} as caller_number,
+        direction,
+        queue,
+        outcome,
+        nullif(wrap_code, '') as wrap_code,
+        nullif(order_ref, '') as order_ref,
+        {{ order_ref_to_order_id('order_ref') }} as order_ref_normalised,
+        file_name,
+        {{ dbt.safe_cast(
+            dbt.replace('wait_seconds', "','", "'.'"), 'decimal(12, 1)'
+        ) }} as wait_seconds,
+        {{ dbt.safe_cast(
+            dbt.replace('talk_seconds', "','", "'.'"), 'decimal(12, 1)'
+        ) }} as talk_seconds,
+        coalesce(lower(caller_number) = 'anonymous', false)
+            as is_caller_withheld,
+        partition_date,
+        {{ local_timestamp_to_utc('started_at', "'Europe/Warsaw'") }}
+            as started_at
+
+    from ranked
+
+    where delivery_rank = 1
+
+),
+
+matched as (
+
+    select
+        normalised.call_id,
+        normalised.agent_id,
+        order_keys.order_id,
+        normalised.caller_number_as_dialled,
+        normalised.caller_number,
+        normalised.direction,
+        normalised.queue,
+        normalised.outcome,
+        normalised.wrap_code,
+        normalised.order_ref,
+        normalised.file_name,
+        normalised.wait_seconds,
+        normalised.talk_seconds,
+        normalised.is_caller_withheld,
+        (
+            normalised.order_ref_normalised is not null
+            and order_keys.order_id is null
+        ) as has_unmatched_order_ref,
+        normalised.partition_date,
+        normalised.started_at
+
+    from normalised
+
+    left join order_keys
+        on normalised.order_ref_normalised = order_keys.order_ref_normalised
+
+)
+
+select * from matched

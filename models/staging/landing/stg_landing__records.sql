@@ -1,0 +1,179 @@
+{#-
+    One row per landed record of every landing entity: every physical line
+    of the JSON Lines and CSV sources except blank lines and CSV header
+    lines, and every row of the Parquet events. Each record gets the key its
+    staging model deduplicates on and, when the staging model cannot use
+    it, the rule that rejects it (malformed_json, missing_key,
+    too_few_fields, too_many_fields). The quality models count and
+    quarantine from here.
+-#}
+
+{%- set text_entities = [
+    {'system': 'shop', 'entity': 'customers', 'format': 'json',
+        'key': 'customer_id'},
+    {'system': 'shop', 'entity': 'orders', 'format': 'json',
+        'key': 'order_id'},
+    {'system': 'surveys', 'entity': 'invitations', 'format': 'json',
+        'key': 'invitation_id'},
+    {'system': 'surveys', 'entity': 'responses', 'format': 'json',
+        'key': 'response_id'},
+    {'system': 'marketing', 'entity': 'email_events', 'format': 'csv',
+        'delimiter': ',', 'fields': 6, 'key_fields': [1, 5, 6],
+        'header': 'message_id,campaign_id,campaign_type,email,event,occurred_at'},
+    {'system': 'callcenter', 'entity': 'calls', 'format': 'csv',
+        'delimiter': ';', 'fields': 11, 'key_fields': [1],
+        'header': 'call_id;caller_number;direction;queue;agent_id;started_at;wait_seconds;talk_seconds;outcome;wrap_code;order_ref'},
+    {'system': 'callcenter', 'entity': 'agents', 'format': 'csv',
+        'delimiter': ',', 'fields': 4, 'key_fields': [1],
+        'header': 'agent_id,agent_name,team,hired_on'},
+    {'system': 'stores', 'entity': 'stores', 'format': 'csv',
+        'delimiter': ',', 'fields': 7, 'key_fields': [1],
+        'header': 'store_id,store_name,city,country,region,format,opened_on'},
+    {'system': 'stores', 'entity': 'transactions', 'format': 'csv',
+        'delimiter': ',', 'fields': 10, 'key_fields': [1],
+        'header': 'receipt_id,store_id,loyalty_card,occurred_at,total_amount,currency,payment_method,items_count,is_return,original_receipt_id'},
+    {'system': 'stores', 'entity': 'loyalty_members', 'format': 'csv',
+        'delimiter': ',', 'fields': 5, 'key_fields': [1],
+        'header': 'card_number,email,phone,enrolled_at,enrolled_store_id'},
+    {'system': 'privacy', 'entity': 'erasure_requests', 'format': 'csv',
+        'delimiter': ',', 'fields': 4, 'key_fields': [1],
+        'header': 'request_id,identifier_type,identifier,requested_at'},
+] -%}
+
+with
+
+{% for spec in text_entities %}
+{{ spec.system }}__{{ spec.entity }} as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from {{ source(spec.system, spec.entity) }}
+
+),
+
+{% endfor %}
+shop__events as (
+
+    select
+        event_id,
+        file_name,
+        partition_date
+
+    from {{ source('shop', 'events') }}
+
+),
+
+{% for spec in text_entities %}
+{%- if spec.entity == 'agents' %}
+{#- The agents file may be semicolon separated (stg_callcenter__agents). #}
+{%- set record_line = "case when " ~ field_count('line', ';')
+    ~ " = 4 then " ~ dbt.replace('line', "';'", "','")
+    ~ " else line end" -%}
+{%- else %}
+{%- set record_line = 'line' -%}
+{%- endif %}
+{{ spec.system }}__{{ spec.entity }}_checked as (
+
+    select
+        '{{ spec.system }}' as source_system,
+        '{{ spec.entity }}' as entity,
+        file_name,
+        line,
+        {%- if spec.format == 'json' %}
+        {{ json_extract_string('line', '$.' ~ spec.key) }} as source_record_id,
+        {{ json_extract_string('line', '$.' ~ spec.key) }} as dedup_key,
+        case
+            when not coalesce({{ is_valid_json('line') }}, false)
+                then 'malformed_json'
+            when {{ json_extract_string('line', '$.' ~ spec.key) }} is null
+                then 'missing_key'
+        end as rejection_rule,
+        {%- else %}
+        {%- set first_field = split_field(record_line, 1, spec.delimiter) %}
+        {%- set fields = field_count(record_line, spec.delimiter) %}
+        {%- set key_parts = [] %}
+        {%- for position in spec.key_fields %}
+            {%- do key_parts.append(
+                split_field(record_line, position, spec.delimiter)
+            ) %}
+        {%- endfor %}
+        nullif(trim({{ first_field }}), '') as source_record_id,
+        {{ surrogate_key(key_parts) }} as dedup_key,
+        case
+            when {{ fields }} < {{ spec.fields }} then 'too_few_fields'
+            when {{ fields }} > {{ spec.fields }} then 'too_many_fields'
+            when nullif(trim({{ first_field }}), '') is null
+                then 'missing_key'
+        end as rejection_rule,
+        {%- endif %}
+        partition_date
+
+    from {{ spec.system }}__{{ spec.entity }}
+
+    where
+        trim(line) != ''
+        {%- if spec.format == 'csv' %}
+        and ({{ record_line }}) != '{{ spec.header }}'
+        {%- endif %}
+
+),
+
+{% endfor %}
+shop__events_checked as (
+
+    select
+        'shop' as source_system,
+        'events' as entity,
+        file_name,
+        cast(null as {{ dbt.type_string() }}) as line,  -- noqa: RF04
+        event_id as source_record_id,
+        event_id as dedup_key,
+        case when event_id is null then 'missing_key' end as rejection_rule,
+        partition_date
+
+    from shop__events
+
+),
+
+unioned as (
+
+    {% for spec in text_entities %}
+    select * from {{ spec.system }}__{{ spec.entity }}_checked
+    union all
+    {% endfor %}
+    select * from shop__events_checked
+
+),
+
+keyed as (
+
+    select
+        {{ surrogate_key([
+            'source_system', 'entity', 'file_name', 'line',
+            'source_record_id',
+            'row_number() over (partition by source_system, entity,'
+            ~ ' file_name, line, source_record_id order by dedup_key)',
+        ]) }} as landing_record_id,
+        source_system,
+        entity,
+        source_record_id,
+        dedup_key,
+        file_name,
+        line,
+        rejection_rule,
+        case rejection_rule
+            when 'malformed_json' then 'line is not valid JSON (e.g. truncated)'
+            when 'missing_key' then 'the record has no key'
+            when 'too_few_fields' then 'fewer fields than the header'
+            when 'too_many_fields' then 'more fields than the header'
+        end as rejection_reason,
+        partition_date
+
+    from unioned
+
+)
+
+select * from keyed

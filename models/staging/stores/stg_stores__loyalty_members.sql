@@ -1,0 +1,104 @@
+{#-
+    One row per loyalty card. The header line and blank lines are not
+    records; rows with the wrong number of fields are left for the
+    quarantine models. A card landed twice is kept once (latest file).
+    enrolled_at is local store time, converted to UTC with the time zone of
+    the enrolling store's country.
+-#}
+
+{%- set header = 'card_number,email,phone,enrolled_at,enrolled_store_id' -%}
+
+with
+
+source as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from {{ source('stores', 'loyalty_members') }}
+
+),
+
+stores as (
+
+    select
+        store_id,
+        time_zone
+
+    from {{ ref('stg_stores__stores') }}
+
+),
+
+records as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from source
+
+    where
+        trim(line) != ''
+        and line != '{{ header }}'
+        and {{ field_count('line') }} = 5
+
+),
+
+split as (
+
+    select
+        trim({{ split_field('line', 1) }}) as card_number,
+        {{ split_field('line', 2) }} as email,
+        {{ split_field('line', 3) }} as phone,
+        trim({{ split_field('line', 5) }}) as enrolled_store_id,
+        trim({{ split_field('line', 4) }}) as enrolled_at,
+        file_name,
+        partition_date
+
+    from records
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by card_number
+            order by partition_date desc, file_name desc
+        ) as delivery_rank
+
+    from split
+
+    where card_number is not null
+
+),
+
+final as (
+
+    select
+        ranked.card_number,
+        nullif(lower(trim(ranked.email)), '') as email,
+        nullif(trim(ranked.phone), '') as phone,
+        {{ phone_to_e164('ranked.phone') }} as phone_e164,
+        ranked.enrolled_store_id,
+        ranked.file_name,
+        ranked.partition_date,
+        {{ local_timestamp_to_utc(
+            'ranked.enrolled_at',
+            "coalesce(stores.time_zone, 'Europe/Warsaw')"
+        ) }} as enrolled_at
+
+    from ranked
+
+    left join stores
+        on ranked.enrolled_store_id = stores.store_id
+
+    where ranked.delivery_rank = 1
+
+)
+
+select * from final

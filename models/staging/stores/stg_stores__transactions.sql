@@ -1,0 +1,160 @@
+{#-
+    One row per till receipt. The header line and blank lines are not
+    records; rows with the wrong number of fields are left for the
+    quarantine models. A receipt landed twice is kept once (latest file).
+    occurred_at is local store time (the store's country: Europe/Warsaw or
+    Europe/Prague), converted to UTC; total_amount_pln uses the fx rate of
+    the UTC day of the receipt.
+-#}
+
+{%- set header = [
+    'receipt_id', 'store_id', 'loyalty_card', 'occurred_at', 'total_amount',
+    'currency', 'payment_method', 'items_count', 'is_return',
+    'original_receipt_id',
+] | join(',') -%}
+
+with
+
+source as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from {{ source('stores', 'transactions') }}
+
+),
+
+stores as (
+
+    select
+        store_id,
+        time_zone
+
+    from {{ ref('stg_stores__stores') }}
+
+),
+
+fx_rates as (
+
+    select
+        rate_date,
+        currency,
+        rate_to_pln
+
+    from {{ ref('fx_rates') }}
+
+),
+
+records as (
+
+    select
+        line,
+        file_name,
+        partition_date
+
+    from source
+
+    where
+        trim(line) != ''
+        and line != '{{ header }}'
+        and {{ field_count('line') }} = 10
+
+),
+
+split as (
+
+    select
+        trim({{ split_field('line', 1) }}) as receipt_id,
+        trim({{ split_field('line', 2) }}) as store_id,
+        trim({{ split_field('line', 3) }}) as loyalty_card,
+        trim({{ split_field('line', 10) }}) as original_receipt_id,
+        upper(trim({{ split_field('line', 6) }})) as currency,
+        lower(trim({{ split_field('line', 7) }})) as payment_method,
+        trim({{ split_field('line', 5) }}) as total_amount,
+        trim({{ split_field('line', 8) }}) as items_count,
+        lower(trim({{ split_field('line', 9) }})) as is_return,
+        trim({{ split_field('line', 4) }}) as occurred_at,
+        file_name,
+        partition_date
+
+    from records
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by receipt_id
+            order by partition_date desc, file_name desc
+        ) as delivery_rank
+
+    from split
+
+    where receipt_id is not null
+
+),
+
+converted as (
+
+    select
+        ranked.receipt_id,
+        ranked.store_id,
+        nullif(ranked.loyalty_card, '') as loyalty_card,
+        nullif(ranked.original_receipt_id, '') as original_receipt_id,
+        ranked.currency,
+        ranked.payment_method,
+        ranked.file_name,
+        {{ dbt.safe_cast('ranked.total_amount', 'decimal(18, 2)') }}
+            as total_amount,
+        {{ dbt.safe_cast('ranked.items_count', dbt.type_int()) }}
+            as items_count,
+        {{ dbt.safe_cast('ranked.is_return', dbt.type_boolean()) }}
+            as is_return,
+        ranked.partition_date,
+        {{ local_timestamp_to_utc(
+            'ranked.occurred_at',
+            "coalesce(stores.time_zone, 'Europe/Warsaw')"
+        ) }} as occurred_at
+
+    from ranked
+
+    left join stores
+        on ranked.store_id = stores.store_id
+
+    where ranked.delivery_rank = 1
+
+),
+
+final as (
+
+    select
+        converted.receipt_id,
+        converted.store_id,
+        converted.loyalty_card,
+        converted.original_receipt_id,
+        converted.currency,
+        converted.payment_method,
+        converted.file_name,
+        converted.total_amount,
+        cast(
+            converted.total_amount * fx_rates.rate_to_pln as decimal(18, 2)
+        ) as total_amount_pln,
+        converted.items_count,
+        converted.is_return,
+        converted.partition_date,
+        converted.occurred_at
+
+    from converted
+
+    left join fx_rates
+        on
+            converted.currency = fx_rates.currency
+            and cast(converted.occurred_at as date) = fx_rates.rate_date
+
+)
+
+select * from final
