@@ -64,8 +64,8 @@ def _check_folders(config: GenerateConfig) -> None:
     for folder in (config.landing, config.truth):
         if folder.exists() and not folder.is_dir():
             raise ConfigError(f"{folder} exists and is not a folder")
-    if config.landing.exists() and any(config.landing.iterdir()):
-        raise ConfigError(f"landing folder {config.landing} is not empty; give an empty or new one")
+    if not landing_is_empty(config.landing):
+        raise ConfigError(f"landing folder {config.landing} has files; give an empty or new one")
     for folder in (config.landing, config.truth):
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -11,25 +11,40 @@ from .shop import EVENT_TYPES
 from .world import World
 from .writer import EPOCH, LandingWriter
 
-CHUNK_DAYS = 31
+# Visits are expanded a few days at a time: about a million events per chunk.
+EVENTS_PER_CUSTOMER_DAY = 0.33
+
+
+def chunk_days(world: World) -> int:
+    return int(min(31, max(1, 1_000_000 // (world.config.customers * EVENTS_PER_CUSTOMER_DAY))))
+
+
 COUNT_COLUMNS = ", ".join(f"s.n_{name}" for name in EVENT_TYPES)
 # where each event type starts within its visit: 0, n_page_view, n_page_view + n_login, ...
 OFFSETS = ", ".join(
     " + ".join(f"n_{name}" for name in EVENT_TYPES[:i]) or "0" for i in range(len(EVENT_TYPES))
 )
 
+# Every visit with what its events need, joined once and kept in time order, so that
+# each chunk below reads only its own slice (a join per chunk would cost the whole
+# table each time: quadratic in scale).
+VISITS_SQL = """
+create or replace table visits_joined as
+select s.*, o.order_no, o.placed_ts,
+    case when p.has_account then 'C' || lpad((a.customer_no + 1)::varchar, 7, '0') end
+        as customer_id,
+    coalesce(p.is_test, false) as is_test
+from sessions as s
+left join people as p on p.pid = s.pid
+left join (select pid, customer_no from customer_versions where version = 0) as a
+    on a.pid = s.pid
+left join orders as o on o.session_no = s.session_no
+order by s.start_ts, s.session_no
+"""
+
 EVENTS_SQL = f"""
 with visits as (
-    select s.*, o.order_no, o.placed_ts,
-        case when p.has_account then 'C' || lpad((a.customer_no + 1)::varchar, 7, '0') end
-            as customer_id,
-        coalesce(p.is_test, false) as is_test
-    from sessions as s
-    left join people as p on p.pid = s.pid
-    left join (select pid, customer_no from customer_versions where version = 0) as a
-        on a.pid = s.pid
-    left join orders as o on o.session_no = s.session_no
-    where s.start_ts >= $lo and s.start_ts < $hi
+    select * from visits_joined where start_ts >= $lo and start_ts < $hi
 ),
 typed as (
     select
@@ -129,16 +144,18 @@ SELECT_COLUMNS = ", ".join(
 
 
 def write_events(world: World, writer: LandingWriter, progress) -> int:
-    """Expand visits a month at a time; a day that also gets events from the next
-    month's visits (visits across midnight, re-deliveries) is held until complete."""
+    """Expand visits a few days at a time; a day that also gets events from the next
+    chunk's visits (visits across midnight, re-deliveries) is held until complete."""
     con = world.con
     total = 0
     end_date = world.config.end + timedelta(days=1)
     held: tuple[date, pa.Table] | None = None
-    for lo_day in range(0, world.config.days, CHUNK_DAYS):
+    con.execute(VISITS_SQL)
+    step = chunk_days(world)
+    for lo_day in range(0, world.config.days, step):
         lo = world.start_ts + lo_day * 86_400
-        hi = min(lo + CHUNK_DAYS * 86_400, world.end_ts)
-        next_chunk_day = world.config.start + timedelta(days=lo_day + CHUNK_DAYS)
+        hi = min(lo + step * 86_400, world.end_ts)
+        next_chunk_day = world.config.start + timedelta(days=lo_day + step)
         params = {
             "lo": lo, "hi": hi, "end": world.end_ts, "end_date": end_date,
             "dup_rate": world.rate("duplicates"),
@@ -184,7 +201,7 @@ def write_events(world: World, writer: LandingWriter, progress) -> int:
 
 
 def event_chunks(world: World) -> int:
-    return -(-world.config.days // CHUNK_DAYS)
+    return -(-world.config.days // chunk_days(world))
 
 
 LOG_SQL = """

@@ -1,0 +1,62 @@
+# cx-warehouse: `make run` builds the warehouse, `make test` checks everything.
+# Needs only Python 3.11 on PATH (python3.11, or python3 if that is 3.11).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall only when the dependencies change.
+STAMP := $(VENV)/.installed
+# sqlfluff's dbt templater parses the project, which reads CXW_LANDING: point it at
+# the small hand-made landing folder that ships with the tests. (It connects to the
+# in-memory `lint` target of profiles.yml, never to the warehouse file.)
+LINT_LANDING := $(CURDIR)/tests/fixtures/landing_min
+# Extra arguments for `cxw run`, e.g. make run RUN_ARGS="--customers 1000 --days 90"
+RUN_ARGS ?=
+
+.PHONY: help setup run test lint pytest clean distclean
+
+help:
+	@echo "make run        set up if needed, then generate data (if none) and build the warehouse"
+	@echo "make test       set up if needed, then lint and run the tests"
+	@echo "make lint       ruff check, ruff format --check, sqlfluff lint models"
+	@echo "make setup      create .venv and install the project with its pinned dependencies"
+	@echo "make clean      remove build outputs and caches (keeps .venv and data/)"
+	@echo "make distclean  clean, and remove .venv and data/"
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "make: no python3.11 or python3 on PATH" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+		|| { echo "make: $(PYTHON) is not Python 3.11 (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet \
+		-c requirements.lock -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(BIN)/cxw run $(RUN_ARGS)
+
+test: setup
+	$(MAKE) lint
+	$(MAKE) pytest
+
+pytest: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint models
+
+clean:
+	rm -rf target logs dbt_packages .pytest_cache .ruff_cache *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) data

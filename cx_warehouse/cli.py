@@ -1,0 +1,360 @@
+"""The ``cxw`` command line.
+
+Each command is a pair of functions: ``add_<command>(subparsers)`` declares its
+arguments and ``<command>(args) -> int`` does the work. To add a command, write the
+pair and list the ``add_`` function in ``COMMANDS``.
+
+Every failure a user can cause ends as one line, ``cxw: error: <reason>``, on stderr
+and a non-zero exit code (2 for bad arguments, 1 for a failed run); tracebacks are
+left for bugs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from cx_warehouse import __version__
+from cx_warehouse.generator.config import ConfigError, GenerateConfig, parse_faults
+from cx_warehouse.paths import Locations
+
+log = logging.getLogger("cx_warehouse.cli")
+
+DEFAULT_START = date(2025, 1, 1)
+DEFAULT_SEED = 42
+
+
+class UsageError(Exception):
+    """Bad input: a one-line message for the user, exit code 2."""
+
+
+class CommandFailed(Exception):
+    """The command ran and did not succeed: a one-line message, exit code 1."""
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line (``cxw: error: ...``), not usage plus message."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got '{text}'") from None
+
+
+def _path(text: str) -> Path:
+    return Path(text).expanduser().resolve()
+
+
+def _add_scale_arguments(parser: argparse.ArgumentParser, customers: int, days: int) -> None:
+    parser.add_argument(
+        "--customers",
+        type=int,
+        metavar="N",
+        help=f"number of customers to simulate (default {customers:,})",
+    )
+    parser.add_argument(
+        "--days", type=int, metavar="D", help=f"number of days to simulate (default {days})"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="random seed; the same seed and scale give byte-identical files "
+        f"(default {DEFAULT_SEED})",
+    )
+
+
+def add_generate(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "generate",
+        help="write synthetic landing files (and the truth behind them)",
+        description="Write synthetic source-system exports into the landing folder, following "
+        "the landing contract, and the ground truth the tests compare against into the truth "
+        "folder.",
+    )
+    _add_scale_arguments(parser, customers=10_000, days=365)
+    parser.add_argument(
+        "--end",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="last day to simulate (inclusive); instead of --days",
+    )
+    parser.add_argument(
+        "--start",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help=f"first day to simulate (default {DEFAULT_START})",
+    )
+    parser.add_argument(
+        "--landing", type=_path, metavar="DIR", help="landing folder (default $CXW_LANDING)"
+    )
+    parser.add_argument(
+        "--truth", type=_path, metavar="DIR", help="truth folder (default $CXW_TRUTH)"
+    )
+    parser.add_argument(
+        "--faults",
+        metavar="SPEC",
+        help="fault kinds and rates: 'all' (default), 'none', or comma-separated kind[=rate] "
+        "on top of that, e.g. 'none,bad_scores=0.1'",
+    )
+    parser.set_defaults(handler=generate)
+
+
+def add_run(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="generate data if the landing folder is empty, build with dbt, publish",
+        description="Build the warehouse from the landing folder ($CXW_LANDING). When the "
+        "folder has no files, synthetic data is generated into it first; otherwise the files "
+        "in it are used as they are. dbt builds into a separate file and the published "
+        "warehouse ($CXW_WAREHOUSE) is replaced only when every model and test passed.",
+    )
+    _add_scale_arguments(parser, customers=5_000, days=365)
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="build from an empty warehouse and rebuild incremental models",
+    )
+    parser.set_defaults(handler=run)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_generate, add_run]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cxw",
+        description="cx-warehouse: synthetic landing data and the dbt warehouse built on it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in COMMANDS:
+        add(subparsers)
+    return parser
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (so tests can capture it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
+    package = logging.getLogger("cx_warehouse")
+    package.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    if not any(isinstance(handler, _StderrHandler) for handler in package.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S")
+        )
+        package.addHandler(handler)
+
+
+def ensure_writable_dir(path: Path, flag: str) -> None:
+    """Create ``path`` if needed and prove a file can be written in it."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".cxw-write-check-"):
+            pass
+    except FileExistsError:
+        raise UsageError(f"{flag} {path} exists and is not a folder") from None
+    except NotADirectoryError:
+        raise UsageError(f"{flag} {path} is not a folder (part of the path is a file)") from None
+    except PermissionError:
+        raise UsageError(f"{flag} {path} is not writable") from None
+    except OSError as error:
+        raise UsageError(f"{flag} {path} cannot be written: {error.strerror}") from None
+
+
+def has_files(folder: Path) -> bool:
+    """True when ``folder`` holds at least one file, at any depth."""
+    if not folder.is_dir():
+        return False
+    return any(path.is_file() for path in folder.rglob("*"))
+
+
+def _days(args: argparse.Namespace, start: date, default: int) -> int:
+    end: date | None = getattr(args, "end", None)
+    if end is None:
+        return default if args.days is None else args.days
+    if args.days is not None:
+        raise UsageError("give --days or --end, not both")
+    if end < start:
+        raise UsageError(f"--end {end} is before --start {start}")
+    return (end - start).days + 1
+
+
+def _generate_config(
+    args: argparse.Namespace, landing: Path, truth: Path, customers: int, days: int
+) -> GenerateConfig:
+    start = getattr(args, "start", None) or DEFAULT_START
+    try:
+        return GenerateConfig(
+            customers=customers if args.customers is None else args.customers,
+            days=_days(args, start, days),
+            start=start,
+            seed=DEFAULT_SEED if args.seed is None else args.seed,
+            landing=landing,
+            truth=truth,
+            faults=parse_faults(getattr(args, "faults", None)),
+        )
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+
+def _generate(config: GenerateConfig) -> tuple[dict[str, int], float]:
+    from cx_warehouse.generator import generate as generate_landing
+
+    log.info(
+        "generating %s customers x %s days from %s (seed %s) into %s",
+        f"{config.customers:,}",
+        config.days,
+        config.start,
+        config.seed,
+        config.landing,
+    )
+    started = time.perf_counter()
+    rows = generate_landing(config)
+    return rows, time.perf_counter() - started
+
+
+def format_rows_table(rows: dict[str, int], seconds: float) -> str:
+    """Rows landed per entity, the total, and the rate."""
+    total = sum(rows.values())
+    width = max([len("entity"), len("total"), *(len(name) for name in rows)])
+    numbers = max(len(f"{total:,}"), len("rows"))
+    lines = [f"{'entity':<{width}}  {'rows':>{numbers}}"]
+    lines += [f"{name:<{width}}  {count:>{numbers},}" for name, count in sorted(rows.items())]
+    lines.append(f"{'-' * width}  {'-' * numbers}")
+    lines.append(f"{'total':<{width}}  {total:>{numbers},}")
+    rate = total / seconds if seconds > 0 else float("inf")
+    lines.append(f"{total:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def generate(args: argparse.Namespace) -> int:
+    """``cxw generate``: write synthetic landing and truth files."""
+    locations = Locations.from_env()
+    landing = args.landing or locations.landing
+    truth = args.truth or locations.truth
+    config = _generate_config(args, landing, truth, customers=10_000, days=365)
+    ensure_writable_dir(config.landing, "--landing")
+    ensure_writable_dir(config.truth, "--truth")
+    if any(config.landing.iterdir()):
+        raise UsageError(f"--landing {config.landing} is not empty; give an empty or new folder")
+    rows, seconds = _generate(config)
+    print(format_rows_table(rows, seconds))
+    print(f"landing: {config.landing}\ntruth:   {config.truth}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """``cxw run``: generate when the landing folder is empty, build, publish."""
+    from cx_warehouse.dbt import needs_deps, run_dbt
+    from cx_warehouse.publish import build_and_publish, build_path
+
+    started = time.perf_counter()
+    locations = Locations.from_env()
+    config = _generate_config(args, locations.landing, locations.truth, customers=5_000, days=365)
+
+    if has_files(locations.landing):
+        log.info("landing folder %s has files: building on them, not generating", locations.landing)
+        given = [flag for flag in ("customers", "days", "seed") if getattr(args, flag) is not None]
+        if given:
+            log.warning(
+                "ignoring %s: data is generated only into an empty landing folder",
+                ", ".join(f"--{flag}" for flag in given),
+            )
+    else:
+        ensure_writable_dir(config.landing, "CXW_LANDING")
+        ensure_writable_dir(config.truth, "CXW_TRUTH")
+        log.info("landing folder %s has no files: generating synthetic data", locations.landing)
+        rows, seconds = _generate(config)
+        print(format_rows_table(rows, seconds))
+
+    if needs_deps():
+        deps = run_dbt(["deps"])
+        if not deps.ok:
+            raise CommandFailed(deps.reason())
+
+    def build(build_file: Path):
+        command = ["build", *(["--full-refresh"] if args.full_refresh else [])]
+        env = {"CXW_LANDING": str(locations.landing), "CXW_WAREHOUSE": str(build_file)}
+        return run_dbt(command, env=env)
+
+    result = build_and_publish(locations.warehouse, build, full_refresh=args.full_refresh)
+    if not result.ok:
+        raise CommandFailed(
+            f"{result.reason()}; published warehouse {locations.warehouse} left unchanged "
+            f"(failed build kept in {build_path(locations.warehouse)})"
+        )
+
+    print(
+        f"\nbuilt and published in {time.perf_counter() - started:.0f} s\n"
+        f"warehouse:  {locations.warehouse}\n"
+        f"landing:    {locations.landing}\n"
+        f"dbt logs:   {result.log_path / 'dbt.log'}\n"
+        f"dbt target: {result.target_path} (manifest.json, run_results.json)"
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        configure_logging(verbose=args.verbose, quiet=args.quiet)
+        return args.handler(args)
+    except (UsageError, ConfigError) as error:
+        print(f"cxw: error: {error}", file=sys.stderr)
+        return 2
+    except CommandFailed as error:
+        print(f"cxw: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        print(f"cxw: error: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("cxw: error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Run dbt on this project and read what it left behind.
+
+dbt runs in a child process of the same interpreter's dbt (the ``dbt`` script beside
+``sys.executable``), not in-process through ``dbtRunner``:
+
+* the settings dbt reads through ``env_var()`` (``CXW_LANDING``, ``CXW_WAREHOUSE``,
+  ``CXW_THREADS``, ``CXW_MEMORY_LIMIT``) are given to the child alone, so nothing
+  changes ``os.environ`` of the caller;
+* dbt sets up its own logging and global flags, and ``dbtRunner`` is documented as not
+  safe to call twice in one process; a child starts clean every time;
+* a crash inside dbt or DuckDB ends the child, and ``cxw`` can still tell what happened.
+
+The price is a second or two of start-up per call, small next to a build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cx_warehouse.paths import PROJECT_DIR
+
+log = logging.getLogger(__name__)
+
+# run_results.json statuses that make a build fail ("warn" and "skipped" do not).
+FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+
+
+def dbt_command() -> list[str]:
+    """The dbt executable that belongs to the running interpreter."""
+    script = Path(sys.executable).parent / ("dbt.exe" if os.name == "nt" else "dbt")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "dbt.cli.main"]
+
+
+def default_target_path() -> Path:
+    """``DBT_TARGET_PATH`` if set (dbt's own variable), else ``<project>/target``."""
+    value = os.environ.get("DBT_TARGET_PATH")
+    return Path(value).expanduser().resolve() if value else PROJECT_DIR / "target"
+
+
+def default_log_path() -> Path:
+    """``DBT_LOG_PATH`` if set (dbt's own variable), else ``<project>/logs``."""
+    value = os.environ.get("DBT_LOG_PATH")
+    return Path(value).expanduser().resolve() if value else PROJECT_DIR / "logs"
+
+
+@dataclass(frozen=True)
+class DbtResult:
+    """What one dbt invocation did."""
+
+    args: tuple[str, ...]
+    returncode: int
+    target_path: Path
+    log_path: Path
+    failed_nodes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def reason(self) -> str:
+        """A one-line account of a failure, naming the failing nodes when dbt got that far."""
+        command = self.args[0] if self.args else "(no command)"
+        if self.failed_nodes:
+            shown = ", ".join(self.failed_nodes[:5])
+            more = len(self.failed_nodes) - 5
+            if more > 0:
+                shown += f" and {more} more"
+            count = len(self.failed_nodes)
+            noun = "node" if count == 1 else "nodes"
+            return f"dbt {command} failed on {count} {noun}: {shown}"
+        return (
+            f"dbt {command} failed (exit code {self.returncode}) before any node ran; "
+            f"see {self.log_path / 'dbt.log'}"
+        )
+
+
+def failed_nodes(run_results: Path) -> tuple[str, ...]:
+    """The unique ids of the nodes that errored or failed, from ``run_results.json``."""
+    try:
+        data = json.loads(run_results.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    return tuple(
+        str(result.get("unique_id", "?"))
+        for result in data.get("results", [])
+        if str(result.get("status", "")).lower() in FAILED_STATUSES
+    )
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    project_dir: Path = PROJECT_DIR,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    capture: bool = False,
+) -> DbtResult:
+    """Run ``dbt <args>`` on the project and report how it went.
+
+    ``env`` is laid over the current environment for the child only. dbt's console
+    output goes to our stdout (its stderr too, so that a failing build leaves our
+    stderr to the one-line reason), or is swallowed with ``capture=True``; the full
+    log is always in ``<log_path>/dbt.log``.
+    """
+    target_path = (target_path or default_target_path()).resolve()
+    log_path = (log_path or default_log_path()).resolve()
+    child_env = dict(os.environ)
+    child_env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    if not sys.stdout.isatty():
+        # No colour codes in CI logs or files.
+        child_env.setdefault("DBT_USE_COLORS", "False")
+    child_env.update(env or {})
+    command = [
+        *dbt_command(),
+        *args,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(target_path),
+        "--log-path",
+        str(log_path),
+    ]
+    run_results = target_path / "run_results.json"
+    # A stale file from an earlier run must never be read as this run's results.
+    run_results.unlink(missing_ok=True)
+    log.info("running dbt %s", " ".join(args))
+    log.debug("command: %s", command)
+    completed = subprocess.run(
+        command,
+        cwd=project_dir,
+        env=child_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL if capture else None,
+        stderr=subprocess.DEVNULL if capture else subprocess.STDOUT,
+        check=False,
+    )
+    failed = failed_nodes(run_results) if completed.returncode else ()
+    return DbtResult(
+        args=tuple(args),
+        returncode=completed.returncode,
+        target_path=target_path,
+        log_path=log_path,
+        failed_nodes=failed,
+    )
+
+
+def needs_deps(project_dir: Path = PROJECT_DIR) -> bool:
+    """True when the project declares dbt packages that are not installed yet."""
+    declared = any((project_dir / name).is_file() for name in ("packages.yml", "dependencies.yml"))
+    return declared and not (project_dir / "dbt_packages").is_dir()

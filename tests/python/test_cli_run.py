@@ -1,0 +1,75 @@
+"""``cxw run`` end to end: generate into an empty landing folder, build, publish; a
+failing build leaves the published warehouse byte for byte as it was."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import LANDING_MIN, sha256
+
+import cx_warehouse.dbt
+from cx_warehouse.cli import main
+from cx_warehouse.publish import build_path
+
+pytestmark = pytest.mark.dbt
+
+
+def _broken_landing(root: Path) -> Path:
+    """The contract example plus a clickstream part that is not Parquet at all."""
+    landing = root / "broken_landing"
+    shutil.copytree(LANDING_MIN, landing)
+    part = landing / "shop" / "events" / "dt=2025-01-02" / "part-99999.parquet"
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.write_bytes(b"this is not a parquet file\n" * 10)
+    return landing
+
+
+def test_run_publishes_and_a_failed_build_changes_nothing(
+    isolated_locations: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    landing = isolated_locations / "landing"
+    warehouse = isolated_locations / "warehouse.duckdb"
+
+    assert main(["run", "--customers", "150", "--days", "14"]) == 0
+    captured = capsys.readouterr()
+    assert "has no files: generating" in captured.err
+    assert str(warehouse) in captured.out
+    assert warehouse.is_file()
+    assert not build_path(warehouse).exists()
+    assert any(path.is_file() for path in landing.rglob("*"))
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        relations = connection.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+        assert relations, "the published warehouse is empty"
+        for schema, name in relations:
+            # Views name their inputs with the catalog; they must resolve after the rename.
+            connection.execute(f'select count(*) from "{schema}"."{name}"').fetchone()
+    published = sha256(warehouse)
+
+    # The broken build runs only the clickstream's first models (and their tests): a
+    # whole build costs most of a minute even on tiny data, and what is tested here is
+    # that a real dbt failure is reported by node and never published.
+    real_run_dbt = cx_warehouse.dbt.run_dbt
+
+    def run_events_only(args, **kwargs):
+        return real_run_dbt([*args, "--select", "source:shop.events+1"], **kwargs)
+
+    monkeypatch.setattr(cx_warehouse.dbt, "run_dbt", run_events_only)
+    monkeypatch.setenv("CXW_LANDING", str(_broken_landing(tmp_path)))
+    assert main(["-q", "run", "--customers", "10"]) == 1
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("cxw: error:")]
+    assert len(errors) == 1, err
+    assert "dbt build failed on" in errors[0], "the failing nodes are named"
+    assert "events" in errors[0]
+    assert "left unchanged" in errors[0]
+    assert err.splitlines()[-1] == errors[0]
+    assert sha256(warehouse) == published
+    assert build_path(warehouse).exists(), "the failed build is kept for inspection"
