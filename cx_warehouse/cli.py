@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -23,6 +22,7 @@ from typing import NoReturn
 
 from cx_warehouse import __version__
 from cx_warehouse.generator.config import ConfigError, GenerateConfig, parse_faults
+from cx_warehouse.generator.folders import landing_is_empty
 from cx_warehouse.paths import Locations
 
 log = logging.getLogger("cx_warehouse.cli")
@@ -180,29 +180,6 @@ def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
         package.addHandler(handler)
 
 
-def ensure_writable_dir(path: Path, flag: str) -> None:
-    """Create ``path`` if needed and prove a file can be written in it."""
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".cxw-write-check-"):
-            pass
-    except FileExistsError:
-        raise UsageError(f"{flag} {path} exists and is not a folder") from None
-    except NotADirectoryError:
-        raise UsageError(f"{flag} {path} is not a folder (part of the path is a file)") from None
-    except PermissionError:
-        raise UsageError(f"{flag} {path} is not writable") from None
-    except OSError as error:
-        raise UsageError(f"{flag} {path} cannot be written: {error.strerror}") from None
-
-
-def has_files(folder: Path) -> bool:
-    """True when ``folder`` holds at least one file, at any depth."""
-    if not folder.is_dir():
-        return False
-    return any(path.is_file() for path in folder.rglob("*"))
-
-
 def _days(args: argparse.Namespace, start: date, default: int) -> int:
     end: date | None = getattr(args, "end", None)
     if end is None:
@@ -232,9 +209,15 @@ def _generate_config(
         raise UsageError(str(error)) from None
 
 
-def _generate(config: GenerateConfig) -> tuple[dict[str, int], float]:
+def _generate(config: GenerateConfig, flags: dict[str, str]) -> tuple[dict[str, int], float]:
+    """Generate, after the folder checks; ``flags`` names each folder as the user gave it."""
     from cx_warehouse.generator import generate as generate_landing
+    from cx_warehouse.generator.folders import FolderError, check_folders
 
+    try:
+        check_folders(config)
+    except FolderError as error:
+        raise UsageError(f"{flags[error.role]} {error}") from None
     log.info(
         "generating %s customers x %s days from %s (seed %s) into %s",
         f"{config.customers:,}",
@@ -271,11 +254,7 @@ def generate(args: argparse.Namespace) -> int:
     landing = args.landing or locations.landing
     truth = args.truth or locations.truth
     config = _generate_config(args, landing, truth, customers=10_000, days=365)
-    ensure_writable_dir(config.landing, "--landing")
-    ensure_writable_dir(config.truth, "--truth")
-    if any(config.landing.iterdir()):
-        raise UsageError(f"--landing {config.landing} is not empty; give an empty or new folder")
-    rows, seconds = _generate(config)
+    rows, seconds = _generate(config, {"landing": "--landing", "truth": "--truth"})
     print(format_rows_table(rows, seconds))
     print(f"landing: {config.landing}\ntruth:   {config.truth}")
     return 0
@@ -290,7 +269,7 @@ def run(args: argparse.Namespace) -> int:
     locations = Locations.from_env()
     config = _generate_config(args, locations.landing, locations.truth, customers=5_000, days=365)
 
-    if has_files(locations.landing):
+    if not landing_is_empty(locations.landing):
         log.info("landing folder %s has files: building on them, not generating", locations.landing)
         given = [flag for flag in ("customers", "days", "seed") if getattr(args, flag) is not None]
         if given:
@@ -299,10 +278,7 @@ def run(args: argparse.Namespace) -> int:
                 ", ".join(f"--{flag}" for flag in given),
             )
     else:
-        ensure_writable_dir(config.landing, "CXW_LANDING")
-        ensure_writable_dir(config.truth, "CXW_TRUTH")
-        log.info("landing folder %s has no files: generating synthetic data", locations.landing)
-        rows, seconds = _generate(config)
+        rows, seconds = _generate(config, {"landing": "CXW_LANDING", "truth": "CXW_TRUTH"})
         print(format_rows_table(rows, seconds))
 
     if needs_deps():

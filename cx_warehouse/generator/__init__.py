@@ -29,12 +29,20 @@ from . import (
     vocab,
 )
 from .config import DEFAULT_FAULT_RATES, ConfigError, GenerateConfig, parse_faults
+from .folders import check_folders, landing_is_empty
 from .formats import install_macros
 from .truth import write_truth
 from .world import World
 from .writer import LandingWriter
 
-__all__ = ["DEFAULT_FAULT_RATES", "ConfigError", "GenerateConfig", "generate", "parse_faults"]
+__all__ = [
+    "DEFAULT_FAULT_RATES",
+    "ConfigError",
+    "GenerateConfig",
+    "generate",
+    "landing_is_empty",
+    "parse_faults",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,22 +68,6 @@ SIMULATION = (
 )
 
 
-def _check_folders(config: GenerateConfig) -> None:
-    for folder in (config.landing, config.truth):
-        if folder.exists() and not folder.is_dir():
-            raise ConfigError(f"{folder} exists and is not a folder")
-    if not landing_is_empty(config.landing):
-        raise ConfigError(f"landing folder {config.landing} has files; give an empty or new one")
-    for folder in (config.landing, config.truth):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".cxw-write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as error:
-            raise ConfigError(f"cannot write to {folder}: {error.strerror}") from None
-
-
 def _lookups(world: World) -> None:
     world.add(
         "regions", pa.table({"city": list(vocab.REGIONS), "region": list(vocab.REGIONS.values())})
@@ -96,7 +88,7 @@ def _lookups(world: World) -> None:
 
 def generate(config: GenerateConfig, progress: bool = True) -> dict[str, int]:
     """Write the landing files and the truth; return rows landed per ``system/entity``."""
-    _check_folders(config)
+    check_folders(config)
     with tempfile.TemporaryDirectory(prefix="cxw-generate-") as spill:
         return _generate(config, World(config, spill=Path(spill)), progress)
 
@@ -142,8 +134,3 @@ def _generate(config: GenerateConfig, world: World, progress: bool) -> dict[str,
     log.info("truth: %s", truth)
     world.con.close()
     return dict(sorted(writer.rows.items()))
-
-
-def landing_is_empty(landing: Path) -> bool:
-    """True when the folder is missing or holds no file at any depth."""
-    return not landing.exists() or not any(p.is_file() for p in landing.rglob("*"))
