@@ -1,9 +1,18 @@
-{% macro phone_to_e164(phone_text, default_country_code='48') %}
+{% macro phone_to_e164(phone_text, default_country_code='48', country=none) %}
     {#- A phone number as dialled to E.164 ('+48600100200'): '+' or '00'
         starts an international number; nine digits without one are
-        national numbers of default_country_code. Null for withheld
+        national numbers of default_country_code, or, when country (a SQL
+        expression holding an ISO country code) is given, of that country
+        (CZ 420, SK 421, DE 49, else the default). Null for withheld
         ('anonymous'), empty or unrecognised text. -#}
-    {{- return(adapter.dispatch('phone_to_e164', 'cx_warehouse')(phone_text, default_country_code)) -}}
+    {%- if country is not none -%}
+        {%- set code = "case upper(trim(" ~ country ~ ")) when 'CZ' then '420'"
+            ~ " when 'SK' then '421' when 'DE' then '49' else '"
+            ~ default_country_code ~ "' end" -%}
+    {%- else -%}
+        {%- set code = "'" ~ default_country_code ~ "'" -%}
+    {%- endif -%}
+    {{- return(adapter.dispatch('phone_to_e164', 'cx_warehouse')(phone_text, code)) -}}
 {% endmacro %}
 
 {% macro phone_e164_from_digits(phone_text, digits, default_country_code) -%}
@@ -14,7 +23,7 @@
         when {{ digits }} like '00%'
             then '+' || substring({{ digits }}, 3)
         when length({{ digits }}) = 9
-            then '+{{ default_country_code }}' || {{ digits }}
+            then '+' || {{ default_country_code }} || {{ digits }}
     end
 {%- endmacro %}
 

@@ -28,7 +28,8 @@ def test_counted_responses_match_truth(small_dataset: Generated, small_build: Bu
     built = set(
         _rows(
             small_build.warehouse,
-            "select response_id, survey_type, trigger_type, score from stg_surveys__responses",
+            "select response_id, survey_type, trigger_type, score"
+            " from int_survey_responses_counted",
         )
     )
     truth = set(
@@ -54,9 +55,7 @@ def test_every_malformed_record_is_quarantined(
         """,
     )
     assert faults, "the small dataset should hold malformed records"
-    quarantined: dict[tuple[str, str, str], list[tuple[str | None, str | None]]] = defaultdict(
-        list
-    )
+    quarantined: dict[tuple[str, str, str], list[tuple[str | None, str | None]]] = defaultdict(list)
     for system, entity, file_name, record_id, raw_line in _rows(
         small_build.warehouse,
         """

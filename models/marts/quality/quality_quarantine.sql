@@ -29,7 +29,7 @@ response_submissions as (
         file_name,
         score_rejection_reason
 
-    from {{ ref('stg_surveys__response_submissions') }}
+    from {{ ref('int_survey_responses_classified') }}
 
     where response_status = 'bad_score'
 

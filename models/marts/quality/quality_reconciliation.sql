@@ -2,6 +2,11 @@
     One row per landing entity: where every landed record went. For each
     entity landed_rows = modelled_rows + deduplicated_rows + excluded_rows
     + quarantined_rows (tests/dbt/assert_reconciliation_balances.sql).
+    modelled_rows are the staged records that reach business models: test
+    traffic (int_test_traffic_identified) is counted as excluded instead;
+    for survey responses, modelled are the counted responses, excluded the
+    test and incomplete ones, and superseded submissions count as
+    deduplicated.
 -#}
 
 {%- set staging_models = {
@@ -15,7 +20,7 @@
     'stores.transactions': 'stg_stores__transactions',
     'stores.loyalty_members': 'stg_stores__loyalty_members',
     'surveys.invitations': 'stg_surveys__invitations',
-    'surveys.responses': 'stg_surveys__responses',
+    'surveys.responses': 'int_survey_responses_counted',
     'privacy.erasure_requests': 'stg_privacy__erasure_requests',
 } -%}
 
@@ -43,11 +48,21 @@ quarantine as (
 
 ),
 
+test_traffic as (
+
+    select
+        source_system,
+        entity
+
+    from {{ ref('int_test_traffic_identified') }}
+
+),
+
 response_submissions as (
 
     select response_status
 
-    from {{ ref('stg_surveys__response_submissions') }}
+    from {{ ref('int_survey_responses_classified') }}
 
 ),
 
@@ -97,6 +112,23 @@ quarantined as (
 
 ),
 
+excluded as (
+
+    {#- Test traffic of every entity but responses, whose exclusions
+        (test traffic and incomplete) come from their classification. #}
+    select
+        source_system,
+        entity,
+        count(*) as test_rows
+
+    from test_traffic
+
+    where not (source_system = 'surveys' and entity = 'responses')
+
+    group by source_system, entity
+
+),
+
 response_outcomes as (
 
     select
@@ -121,10 +153,12 @@ reconciled as (
         landed.source_system,
         landed.entity,
         landed.landed_rows,
-        coalesce(modelled.modelled_rows, 0) as modelled_rows,
+        coalesce(modelled.modelled_rows, 0)
+        - coalesce(excluded.test_rows, 0) as modelled_rows,
         landed.well_formed_rows - landed.distinct_records
         + coalesce(response_outcomes.superseded_rows, 0) as deduplicated_rows,
-        coalesce(response_outcomes.excluded_rows, 0) as excluded_rows,
+        coalesce(response_outcomes.excluded_rows, 0)
+        + coalesce(excluded.test_rows, 0) as excluded_rows,
         coalesce(quarantined.quarantined_rows, 0) as quarantined_rows
 
     from landed
@@ -143,6 +177,11 @@ reconciled as (
         on
             landed.source_system = response_outcomes.source_system
             and landed.entity = response_outcomes.entity
+
+    left join excluded
+        on
+            landed.source_system = excluded.source_system
+            and landed.entity = excluded.entity
 
 ),
 

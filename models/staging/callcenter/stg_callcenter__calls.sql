@@ -3,8 +3,10 @@
     comma; the header line and blank lines are not records, rows with the
     wrong number of fields are left for the quarantine models, and a call
     landed twice is kept once (latest file). started_at is local Warsaw
-    time, converted to UTC; caller_number to E.164; order_ref matched to a shop order by its
-    normalised form (order_ref_to_order_id on both sides), null (with has_unmatched_order_ref) when no order has it.
+    time, converted to UTC; caller_number to E.164; order_ref normalised
+    to the shop's form (order_ref_to_order_id); int_calls_linked matches it
+    to an order. A call from an erased person's number keeps its row, with
+    the number nulled.
 -#}
 
 {%- set header = [
@@ -26,23 +28,9 @@ source as (
 
 ),
 
-orders as (
+erased_identifiers as (
 
-    select order_id
-
-    from {{ ref('stg_shop__orders') }}
-
-),
-
-order_keys as (
-
-    {#- Matched on the normalised form on both sides, so that the padding
-        width of the shop's ids does not matter. #}
-    select
-        order_id,
-        {{ order_ref_to_order_id('order_id') }} as order_ref_normalised
-
-    from orders
+    {{ erased_identifiers() }}
 
 ),
 
@@ -103,7 +91,6 @@ normalised as (
     select
         call_id,
         agent_id,
-        nullif(caller_number, '') as caller_number_as_dialled,
         {{ phone_to_e164('caller_number') }} as caller_number,
         direction,
         queue,
@@ -130,35 +117,38 @@ normalised as (
 
 ),
 
-matched as (
+flagged as (
 
     select
-        normalised.call_id,
-        normalised.agent_id,
-        order_keys.order_id,
-        normalised.caller_number_as_dialled,
-        normalised.caller_number,
-        normalised.direction,
-        normalised.queue,
-        normalised.outcome,
-        normalised.wrap_code,
-        normalised.order_ref,
-        normalised.file_name,
-        normalised.wait_seconds,
-        normalised.talk_seconds,
-        normalised.is_caller_withheld,
-        (
-            normalised.order_ref_normalised is not null
-            and order_keys.order_id is null
-        ) as has_unmatched_order_ref,
-        normalised.partition_date,
-        normalised.started_at
+        *,
+        {{ erasure_flag({'phone': ['caller_number']}) }} as is_erased
 
     from normalised
 
-    left join order_keys
-        on normalised.order_ref_normalised = order_keys.order_ref_normalised
+),
+
+final as (
+
+    select
+        call_id,
+        agent_id,
+        {{ unless_erased('caller_number') }} as caller_number,
+        direction,
+        queue,
+        outcome,
+        wrap_code,
+        order_ref,
+        order_ref_normalised,
+        file_name,
+        wait_seconds,
+        talk_seconds,
+        is_caller_withheld,
+        is_erased,
+        partition_date,
+        started_at
+
+    from flagged
 
 )
 
-select * from matched
+select * from final

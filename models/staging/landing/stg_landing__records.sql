@@ -5,7 +5,10 @@
     staging model deduplicates on and, when the staging model cannot use
     it, the rule that rejects it (malformed_json, missing_key,
     too_few_fields, too_many_fields). The quality models count and
-    quarantine from here.
+    quarantine from here. The raw line is nulled (is_erased) when it holds
+    an identifier of an erased person (erased_identifiers: emails, cards
+    and customer ids as text, phones by their last nine digits; spaces and
+    dashes ignored on both sides).
 -#}
 
 {%- set text_entities = [
@@ -55,6 +58,30 @@ with
 ),
 
 {% endfor %}
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
+
+),
+
+erased_patterns as (
+
+    select
+        '%' || case
+            when identifier_type = 'phone'
+                then {{ dbt.right('identifier', 9) }}
+            else {{ compact_text('identifier') }}
+        end || '%' as pattern
+
+    from erased_identifiers
+
+    where
+        identifier_type in (
+            'email', 'phone', 'customer_id', 'loyalty_card', 'invitation_id'
+        )
+
+),
+
 shop__events as (
 
     select
@@ -174,6 +201,46 @@ keyed as (
 
     from unioned
 
+),
+
+flagged as (
+
+    select
+        *,
+        coalesce(exists (
+            select 1
+            from erased_patterns
+            where {{ compact_text('keyed.line') }} like erased_patterns.pattern
+        ), false) as is_erased
+
+    from keyed
+
+),
+
+final as (
+
+    select
+        landing_record_id,
+        source_system,
+        entity,
+        case
+            when source_record_id in (
+                select erased_identifiers.identifier
+                from erased_identifiers
+                where erased_identifiers.identifier_type = 'loyalty_card'
+            ) then null
+            else source_record_id
+        end as source_record_id,
+        dedup_key,
+        file_name,
+        {{ unless_erased('line') }} as line,  -- noqa: RF04
+        rejection_rule,
+        rejection_reason,
+        is_erased,
+        partition_date
+
+    from flagged
+
 )
 
-select * from keyed
+select * from final

@@ -2,7 +2,8 @@
     One row per email event. The header line and blank lines are not
     records; rows with the wrong number of fields are left for the
     quarantine models. An exact repeat (e.g. the same file part delivered
-    twice) is kept once.
+    twice) is kept once. An erased person's events keep their rows with
+    the email nulled.
 -#}
 
 {%- set header = [
@@ -19,6 +20,12 @@ source as (
         partition_date
 
     from {{ source('marketing', 'email_events') }}
+
+),
+
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
 
 ),
 
@@ -79,7 +86,8 @@ deduplicated as (
         row_number() over (
             partition by email_event_id
             order by partition_date, file_name
-        ) as delivery_rank
+        ) as delivery_rank,
+        {{ erasure_flag({'email': ['email']}) }} as is_erased
 
     from normalised
 
@@ -92,9 +100,10 @@ final as (
         message_id,
         campaign_id,
         campaign_type,
-        email,
+        {{ unless_erased('email') }} as email,
         event_type,
         file_name,
+        is_erased,
         partition_date,
         occurred_at
 

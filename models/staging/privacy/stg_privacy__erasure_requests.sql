@@ -1,7 +1,8 @@
 {#-
-    One row per erasure request. Email identifiers are trimmed and
-    lower-cased like every email in staging, so they match; other
-    identifiers are trimmed (phone normalisation comes with the calls).
+    One row per erasure request, without the identifier itself: the
+    request names a person who asked to be forgotten, so the identifier is
+    read only by the erased_identifiers macro (straight from the source),
+    which every staging model applies.
 -#}
 
 {%- set header = 'request_id,identifier_type,identifier,requested_at' -%}
@@ -38,7 +39,6 @@ split as (
     select
         {{ split_field('line', 1) }} as erasure_request_id,
         {{ split_field('line', 2) }} as identifier_type,
-        {{ split_field('line', 3) }} as identifier,
         {{ split_field('line', 4) }} as requested_at,
         file_name
 
@@ -51,11 +51,6 @@ normalised as (
     select
         trim(erasure_request_id) as erasure_request_id,
         lower(trim(identifier_type)) as identifier_type,
-        case
-            when lower(trim(identifier_type)) = 'email'
-                then lower(trim(identifier))
-            else trim(identifier)
-        end as identifier,
         file_name,
         {{ iso_timestamp_to_utc('trim(requested_at)') }} as requested_at
 
@@ -68,7 +63,6 @@ final as (
     select
         erasure_request_id,
         identifier_type,
-        identifier,
         file_name,
         requested_at
 

@@ -1,7 +1,9 @@
 {#-
     One row per customer: the current version of the change-data-capture
     stream (latest updated_at). Lines that are not valid JSON or have no
-    customer_id are left for the quarantine models.
+    customer_id are left for the quarantine models. Phones to E.164 (the
+    customer's country for national numbers). An erased person's customer
+    keeps its row and key, with every identifier and name nulled.
 -#}
 
 with
@@ -14,6 +16,12 @@ source as (
         partition_date
 
     from {{ source('shop', 'customers') }}
+
+),
+
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
 
 ),
 
@@ -45,7 +53,7 @@ normalised as (
     select
         customer_id,
         nullif(lower(trim(email)), '') as email,
-        nullif(trim(phone), '') as phone,
+        {{ phone_to_e164('phone', country='country') }} as phone,
         first_name,
         last_name,
         city,
@@ -79,23 +87,38 @@ ranked as (
 current_versions as (
 
     select
-        customer_id,
-        email,
-        phone,
-        first_name,
-        last_name,
-        city,
-        country,
-        file_name,
-        is_marketing_opt_in,
-        partition_date,
-        created_at,
-        updated_at
+        *,
+        {{ erasure_flag({
+            'customer_id': ['customer_id'],
+            'email': ['email'],
+            'phone': ['phone'],
+        }) }} as is_erased
 
     from ranked
 
     where version_rank = 1
 
+),
+
+final as (
+
+    select
+        customer_id,
+        {{ unless_erased('email') }} as email,
+        {{ unless_erased('phone') }} as phone,
+        {{ unless_erased('first_name') }} as first_name,
+        {{ unless_erased('last_name') }} as last_name,
+        city,
+        country,
+        file_name,
+        is_marketing_opt_in,
+        is_erased,
+        partition_date,
+        created_at,
+        updated_at
+
+    from current_versions
+
 )
 
-select * from current_versions
+select * from final

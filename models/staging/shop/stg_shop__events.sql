@@ -1,7 +1,9 @@
 {#-
     One row per clickstream event. Delivery is at least once: an event_id
     that landed more than once is kept from its earliest file (earliest day
-    folder, then file name).
+    folder, then file name). An erased person's events keep their rows;
+    the anonymous_id (the cookie) is nulled on every event of a cookie that
+    ever logged in as an erased customer.
 -#}
 
 with
@@ -28,6 +30,24 @@ source as (
 
 ),
 
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
+
+),
+
+erased_cookies as (
+
+    select distinct anonymous_id
+
+    from source
+
+    where
+        anonymous_id is not null
+        and {{ erasure_flag({'customer_id': ['customer_id']}) }}
+
+),
+
 ranked as (
 
     select
@@ -43,11 +63,29 @@ ranked as (
 
 ),
 
+flagged as (
+
+    select
+        ranked.*,
+        (
+            {{ erasure_flag({'customer_id': ['ranked.customer_id']}) }}
+            or erased_cookies.anonymous_id is not null
+        ) as is_erased
+
+    from ranked
+
+    left join erased_cookies
+        on ranked.anonymous_id = erased_cookies.anonymous_id
+
+    where ranked.delivery_rank = 1
+
+),
+
 final as (
 
     select
         event_id,
-        anonymous_id,
+        {{ unless_erased('anonymous_id') }} as anonymous_id,
         customer_id,
         order_id,
         event_type,
@@ -58,12 +96,11 @@ final as (
         referrer,
         device,
         file_name,
+        is_erased,
         partition_date,
         cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at
 
-    from ranked
-
-    where delivery_rank = 1
+    from flagged
 
 )
 

@@ -3,7 +3,8 @@
     stream (latest updated_at in UTC; ties: the later day folder, then the
     later file). Lines that are not valid JSON or have no order_id are left
     for the quarantine models. total_amount_pln uses the fx rate of the UTC
-    day the order was placed (see the model description).
+    day the order was placed (see the model description). An erased
+    person's order keeps its row, with the guest email nulled.
 -#}
 
 with
@@ -27,6 +28,12 @@ fx_rates as (
         rate_to_pln
 
     from {{ ref('fx_rates') }}
+
+),
+
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
 
 ),
 
@@ -97,7 +104,12 @@ ranked as (
 
 current_versions as (
 
-    select *
+    select
+        *,
+        {{ erasure_flag({
+            'customer_id': ['customer_id'],
+            'email': ['guest_email'],
+        }) }} as is_erased
 
     from ranked
 
@@ -110,7 +122,8 @@ converted as (
     select
         current_versions.order_id,
         current_versions.customer_id,
-        current_versions.guest_email,
+        {{ unless_erased('current_versions.guest_email',
+            'current_versions.is_erased') }} as guest_email,
         current_versions.channel,
         current_versions.status,
         current_versions.currency,
@@ -121,6 +134,7 @@ converted as (
             current_versions.total_amount * fx_rates.rate_to_pln
             as decimal(18, 2)
         ) as total_amount_pln,
+        current_versions.is_erased,
         current_versions.partition_date,
         current_versions.promised_delivery_date,
         current_versions.placed_at,

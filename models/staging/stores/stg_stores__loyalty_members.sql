@@ -3,7 +3,10 @@
     records; rows with the wrong number of fields are left for the
     quarantine models. A card landed twice is kept once (latest file).
     enrolled_at is local store time, converted to UTC with the time zone of
-    the enrolling store's country.
+    the enrolling store's country (store_time_zones); phones to E.164 (the
+    store's country for national numbers). The key is a hash of the card
+    number, so that an erased person's card keeps its row with the card,
+    email and phone nulled.
 -#}
 
 {%- set header = 'card_number,email,phone,enrolled_at,enrolled_store_id' -%}
@@ -23,11 +26,13 @@ source as (
 
 stores as (
 
-    select
-        store_id,
-        time_zone
+    {{ store_time_zones() }}
 
-    from {{ ref('stg_stores__stores') }}
+),
+
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
 
 ),
 
@@ -77,13 +82,13 @@ ranked as (
 
 ),
 
-final as (
+normalised as (
 
     select
         ranked.card_number,
         nullif(lower(trim(ranked.email)), '') as email,
-        nullif(trim(ranked.phone), '') as phone,
-        {{ phone_to_e164('ranked.phone') }} as phone_e164,
+        {{ phone_to_e164('ranked.phone', country='stores.country') }}
+            as phone,
         ranked.enrolled_store_id,
         ranked.file_name,
         ranked.partition_date,
@@ -98,6 +103,37 @@ final as (
         on ranked.enrolled_store_id = stores.store_id
 
     where ranked.delivery_rank = 1
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ erasure_flag({
+            'loyalty_card': ['card_number'],
+            'email': ['email'],
+            'phone': ['phone'],
+        }) }} as is_erased
+
+    from normalised
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(['card_number']) }} as loyalty_member_id,
+        {{ unless_erased('card_number') }} as card_number,
+        {{ unless_erased('email') }} as email,
+        {{ unless_erased('phone') }} as phone,
+        enrolled_store_id,
+        file_name,
+        is_erased,
+        partition_date,
+        enrolled_at
+
+    from flagged
 
 )
 

@@ -1,7 +1,7 @@
 {#-
     One row per store, from the reference file, with the time zone its till
     clock runs in (local store time: Europe/Warsaw in Poland, Europe/Prague
-    in Czechia).
+    in Czechia, from the country_time_zones seed).
 -#}
 
 {%- set header = 'store_id,store_name,city,country,region,format,opened_on' -%}
@@ -15,6 +15,16 @@ source as (
         file_name
 
     from {{ source('stores', 'stores') }}
+
+),
+
+country_time_zones as (
+
+    select
+        country,
+        time_zone
+
+    from {{ ref('country_time_zones') }}
 
 ),
 
@@ -52,22 +62,22 @@ split as (
 final as (
 
     select
-        trim(store_id) as store_id,
-        trim(store_name) as store_name,
-        trim(city) as city,
-        upper(trim(country)) as country,
-        trim(region) as region,
-        trim(store_format) as store_format,
-        case upper(trim(country))
-            when 'CZ' then 'Europe/Prague'
-            else 'Europe/Warsaw'
-        end as time_zone,
-        file_name,
+        trim(split.store_id) as store_id,
+        trim(split.store_name) as store_name,
+        trim(split.city) as city,
+        upper(trim(split.country)) as country,
+        trim(split.region) as region,
+        trim(split.store_format) as store_format,
+        coalesce(country_time_zones.time_zone, 'Europe/Warsaw') as time_zone,
+        split.file_name,
         {{ dbt.safe_cast('trim(opened_on)', 'date') }} as opened_on
 
     from split
 
-    where store_id is not null
+    left join country_time_zones
+        on upper(trim(split.country)) = country_time_zones.country
+
+    where split.store_id is not null
 
 )
 

@@ -3,8 +3,9 @@
     records; rows with the wrong number of fields are left for the
     quarantine models. A receipt landed twice is kept once (latest file).
     occurred_at is local store time (the store's country: Europe/Warsaw or
-    Europe/Prague), converted to UTC; total_amount_pln uses the fx rate of
-    the UTC day of the receipt.
+    Europe/Prague, from the stores file via store_time_zones), converted
+    to UTC; total_amount_pln uses the fx rate of the UTC day of the receipt.
+    An erased person's receipts keep their rows, with the card nulled.
 -#}
 
 {%- set header = [
@@ -28,11 +29,13 @@ source as (
 
 stores as (
 
-    select
-        store_id,
-        time_zone
+    {{ store_time_zones() }}
 
-    from {{ ref('stg_stores__stores') }}
+),
+
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
 
 ),
 
@@ -114,6 +117,8 @@ converted as (
             as items_count,
         {{ dbt.safe_cast('ranked.is_return', dbt.type_boolean()) }}
             as is_return,
+        {{ erasure_flag({'loyalty_card': ['ranked.loyalty_card']}) }}
+            as is_erased,
         ranked.partition_date,
         {{ local_timestamp_to_utc(
             'ranked.occurred_at',
@@ -134,7 +139,8 @@ final as (
     select
         converted.receipt_id,
         converted.store_id,
-        converted.loyalty_card,
+        {{ unless_erased('converted.loyalty_card', 'converted.is_erased') }}
+            as loyalty_card,
         converted.original_receipt_id,
         converted.currency,
         converted.payment_method,
@@ -145,6 +151,7 @@ final as (
         ) as total_amount_pln,
         converted.items_count,
         converted.is_return,
+        converted.is_erased,
         converted.partition_date,
         converted.occurred_at
 

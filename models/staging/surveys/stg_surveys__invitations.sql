@@ -2,6 +2,7 @@
     One row per survey invitation. Lines that are not valid JSON or have no
     invitation_id are left for the quarantine models; an invitation landed
     twice (e.g. a repeated file part) is kept once, from the latest file.
+    An invitation to an erased person keeps its row, recipient nulled.
 -#}
 
 with
@@ -14,6 +15,12 @@ source as (
         partition_date
 
     from {{ source('surveys', 'invitations') }}
+
+),
+
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
 
 ),
 
@@ -47,7 +54,7 @@ normalised as (
         lower(trim(survey_type)) as survey_type,
         lower(trim(trigger_type)) as trigger_type,
         nullif(lower(trim(recipient_email)), '') as recipient_email,
-        nullif(trim(recipient_phone), '') as recipient_phone,
+        {{ phone_to_e164('recipient_phone') }} as recipient_phone,
         lower(trim(channel)) as channel,
         file_name,
         partition_date,
@@ -66,7 +73,12 @@ deduplicated as (
         row_number() over (
             partition by invitation_id
             order by partition_date desc, file_name desc
-        ) as delivery_rank
+        ) as delivery_rank,
+        {{ erasure_flag({
+            'invitation_id': ['invitation_id'],
+            'email': ['recipient_email'],
+            'phone': ['recipient_phone'],
+        }) }} as is_erased
 
     from normalised
 
@@ -79,10 +91,11 @@ final as (
         trigger_ref,
         survey_type,
         trigger_type,
-        recipient_email,
-        recipient_phone,
+        {{ unless_erased('recipient_email') }} as recipient_email,
+        {{ unless_erased('recipient_phone') }} as recipient_phone,
         channel,
         file_name,
+        is_erased,
         partition_date,
         sent_at
 

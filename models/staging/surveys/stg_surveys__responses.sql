@@ -1,57 +1,169 @@
 {#-
-    The survey responses that count: not test traffic, complete, the latest
-    complete submission of each invitation (walk-ups stand alone), with an
-    integer score on its survey's scale. The classification is made once,
-    in stg_surveys__response_submissions.
+    One row per landed survey response (response_id): parsed, typed and
+    normalised from the record alone. Lines that are not valid JSON or have
+    no response_id are left for the quarantine models; a response_id landed
+    more than once (a repeated file part) is kept once, from the latest
+    file. The score (a JSON number or a string, trimmed) is parsed and
+    checked against its survey's scale (survey_scales seed). Which
+    responses count is decided in int_survey_responses_classified. An
+    erased person's response keeps its row and score; the respondent and
+    the comment are nulled.
 -#}
 
 with
 
-submissions as (
+source as (
 
     select
-        response_id,
-        invitation_id,
-        store_id,
-        survey_type,
-        trigger_type,
-        trigger_ref,
-        comment,
-        language,
-        respondent_email,
-        respondent_phone,
+        line,
         file_name,
-        score,
-        partition_date,
-        submitted_at,
-        response_status
+        partition_date
 
-    from {{ ref('stg_surveys__response_submissions') }}
+    from {{ source('surveys', 'responses') }}
 
 ),
 
-counted as (
+survey_scales as (
+
+    select
+        survey_type,
+        min_score,
+        max_score
+
+    from {{ ref('survey_scales') }}
+
+),
+
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
+
+),
+
+parsed as (
+
+    select
+        {{ json_extract_string('line', '$.response_id') }} as response_id,
+        {{ json_extract_string('line', '$.invitation_id') }} as invitation_id,
+        {{ json_extract_string('line', '$.store_id') }} as store_id,
+        {{ json_extract_string('line', '$.survey_type') }} as survey_type,
+        {{ json_extract_string('line', '$.score') }} as score_text,
+        {{ json_extract_string('line', '$.comment') }}
+            as comment,  -- noqa: RF04
+        {{ json_extract_string('line', '$.language') }}
+            as language,  -- noqa: RF04
+        {{ json_extract_string('line', '$.respondent_email') }}
+            as respondent_email,
+        {{ json_extract_string('line', '$.respondent_phone') }}
+            as respondent_phone,
+        {{ json_extract_string('line', '$.is_complete') }} as is_complete,
+        {{ json_extract_string('line', '$.submitted_at') }} as submitted_at,
+        file_name,
+        partition_date
+
+    from source
+
+    where {{ is_valid_json('line') }}
+
+),
+
+normalised as (
+
+    select
+        response_id,
+        nullif(trim(invitation_id), '') as invitation_id,
+        nullif(trim(store_id), '') as store_id,
+        lower(trim(survey_type)) as survey_type,
+        nullif(trim(score_text), '') as score_text,
+        comment,
+        nullif(lower(trim(language)), '') as language,  -- noqa: RF04
+        nullif(lower(trim(respondent_email)), '') as respondent_email,
+        {{ phone_to_e164('respondent_phone') }} as respondent_phone,
+        file_name,
+        coalesce(
+            {{ dbt.safe_cast('is_complete', dbt.type_boolean()) }}, false
+        ) as is_complete,
+        partition_date,
+        {{ iso_timestamp_to_utc('submitted_at') }} as submitted_at
+
+    from parsed
+
+    where response_id is not null
+
+),
+
+delivery_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by response_id
+            order by partition_date desc, file_name desc
+        ) as delivery_rank,
+        count(*) over (partition by response_id) as delivery_count
+
+    from normalised
+
+),
+
+scored as (
+
+    select
+        delivery_ranked.*,
+        {{ dbt.safe_cast('delivery_ranked.score_text', 'decimal(18, 6)') }}
+            as score_number,
+        survey_scales.min_score,
+        survey_scales.max_score,
+        {{ erasure_flag({
+            'invitation_id': ['delivery_ranked.invitation_id'],
+            'email': ['delivery_ranked.respondent_email'],
+            'phone': ['delivery_ranked.respondent_phone'],
+        }) }} as is_erased
+
+    from delivery_ranked
+
+    left join survey_scales
+        on delivery_ranked.survey_type = survey_scales.survey_type
+
+    where delivery_ranked.delivery_rank = 1
+
+),
+
+final as (
 
     select
         response_id,
         invitation_id,
         store_id,
         survey_type,
-        trigger_type,
-        trigger_ref,
-        comment,
-        language,
-        respondent_email,
-        respondent_phone,
+        score_text,
+        {{ unless_erased('comment') }} as comment,  -- noqa: RF04
+        language,  -- noqa: RF04
+        {{ unless_erased('respondent_email') }} as respondent_email,
+        {{ unless_erased('respondent_phone') }} as respondent_phone,
         file_name,
-        score,
+        case
+            when score_number is null then 'not_a_number'
+            when
+                score_number != floor(score_number)
+                or min_score is null
+                or score_number < min_score
+                or score_number > max_score
+                then 'out_of_scale'
+        end as score_rejection_reason,
+        cast(
+            case
+                when score_number = floor(score_number) then score_number
+            end as {{ dbt.type_int() }}
+        ) as score,
+        delivery_count - 1 as duplicate_deliveries,
+        is_complete,
+        is_erased,
         partition_date,
         submitted_at
 
-    from submissions
-
-    where response_status = 'counted'
+    from scored
 
 )
 
-select * from counted
+select * from final

@@ -1,0 +1,194 @@
+{% macro erased_identifiers() %}
+    {#- A select of (identifier_type, identifier) naming every identifier of
+        every person who asked to be erased, normalised the way staging
+        normalises it (emails trimmed and lower-cased, phones E.164, card
+        numbers and customer ids trimmed). Reads sources only, so that every
+        staging model can apply it (staging never reads staging).
+        The chain: 1. the identifier named in the request; 2. every version
+        of a shop customer whose customer_id, email or phone is a requested
+        one, and every loyalty card whose number, email or phone is a
+        requested one, give their customer_id, emails, phones and cards;
+        3. loyalty cards and customers sharing an email or a card (not a
+        phone: phones can be shared by a household or a switchboard) with
+        step 2 give theirs; 4. invitations sent to any of those emails or
+        phones are named by invitation_id (identifier_type invitation_id),
+        so that the answers to them lose their free text. -#}
+    {%- set request_line = 'erasure_lines.line' -%}
+    {%- set request_type = 'lower(trim(' ~ split_field(request_line, 2) ~ '))' -%}
+    {%- set request_value = split_field(request_line, 3) -%}
+    with
+
+    erasure_lines as (
+
+        select line
+
+        from {{ source('privacy', 'erasure_requests') }}
+
+        where {{ field_count('line') }} = 4
+
+    ),
+
+    requested as (
+
+        select
+            {{ request_type }} as identifier_type,
+            case {{ request_type }}
+                when 'email' then lower(trim({{ request_value }}))
+                when 'phone' then {{ phone_to_e164(request_value) }}
+                else trim({{ request_value }})
+            end as identifier
+
+        from erasure_lines
+
+        where {{ request_type }} in ('email', 'phone', 'customer_id', 'loyalty_card')
+
+    ),
+
+    customer_versions as (
+
+        select
+            {{ json_extract_string('line', '$.customer_id') }} as customer_id,
+            nullif(lower(trim(
+                {{ json_extract_string('line', '$.email') }}
+            )), '') as email,
+            {{ phone_to_e164(json_extract_string('line', '$.phone')) }}
+                as phone
+
+        from {{ source('shop', 'customers') }}
+
+        where {{ is_valid_json('line') }}
+
+    ),
+
+    cards as (
+
+        select
+            nullif(trim({{ split_field('line', 1) }}), '') as loyalty_card,
+            nullif(lower(trim({{ split_field('line', 2) }})), '') as email,
+            {{ phone_to_e164(split_field('line', 3)) }} as phone
+
+        from {{ source('stores', 'loyalty_members') }}
+
+        where
+            {{ field_count('line') }} = 5
+            and trim({{ split_field('line', 1) }}) != 'card_number'
+
+    ),
+
+    {%- for step, previous, types in [
+        ('first', 'requested', ['email', 'phone', 'customer_id', 'loyalty_card']),
+        ('second', 'first_hop', ['email', 'customer_id', 'loyalty_card']),
+    ] %}
+
+    {{ step }}_people as (
+
+        select
+            customer_versions.customer_id,
+            customer_versions.email,
+            customer_versions.phone,
+            cast(null as {{ dbt.type_string() }}) as loyalty_card
+
+        from customer_versions
+
+        inner join {{ previous }}
+            on
+                ({{ previous }}.identifier_type = 'customer_id'
+                    and {{ previous }}.identifier = customer_versions.customer_id)
+                or ({{ previous }}.identifier_type = 'email'
+                    and {{ previous }}.identifier = customer_versions.email)
+                {%- if 'phone' in types %}
+                or ({{ previous }}.identifier_type = 'phone'
+                    and {{ previous }}.identifier = customer_versions.phone)
+                {%- endif %}
+
+        union all
+
+        select
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            cards.email,
+            cards.phone,
+            cards.loyalty_card
+
+        from cards
+
+        inner join {{ previous }}
+            on
+                ({{ previous }}.identifier_type = 'loyalty_card'
+                    and {{ previous }}.identifier = cards.loyalty_card)
+                or ({{ previous }}.identifier_type = 'email'
+                    and {{ previous }}.identifier = cards.email)
+                {%- if 'phone' in types %}
+                or ({{ previous }}.identifier_type = 'phone'
+                    and {{ previous }}.identifier = cards.phone)
+                {%- endif %}
+
+    ),
+
+    {{ step }}_hop as (
+
+        select identifier_type, identifier from {{ previous }}
+        union all
+        select 'customer_id', customer_id from {{ step }}_people
+        union all
+        select 'email', email from {{ step }}_people
+        union all
+        select 'phone', phone from {{ step }}_people
+        union all
+        select 'loyalty_card', loyalty_card from {{ step }}_people
+
+    ),
+    {%- endfor %}
+
+    invitations as (
+
+        select
+            {{ json_extract_string('line', '$.invitation_id') }}
+                as invitation_id,
+            nullif(lower(trim(
+                {{ json_extract_string('line', '$.recipient_email') }}
+            )), '') as email,
+            {{ phone_to_e164(
+                json_extract_string('line', '$.recipient_phone')
+            ) }} as phone
+
+        from {{ source('surveys', 'invitations') }}
+
+        where {{ is_valid_json('line') }}
+
+    ),
+
+    erased_invitations as (
+
+        select
+            'invitation_id' as identifier_type,
+            invitations.invitation_id as identifier
+
+        from invitations
+
+        inner join second_hop
+            on
+                (second_hop.identifier_type = 'email'
+                    and second_hop.identifier = invitations.email)
+                or (second_hop.identifier_type = 'phone'
+                    and second_hop.identifier = invitations.phone)
+
+    ),
+
+    collected as (
+
+        select distinct
+            identifier_type,
+            identifier
+
+        from (
+            select identifier_type, identifier from second_hop
+            union all
+            select identifier_type, identifier from erased_invitations
+        ) as identifiers
+
+        where identifier is not null
+
+    )
+
+    select * from collected
+{%- endmacro %}
