@@ -72,6 +72,9 @@ class LandingWriter:
                 (seq // {MAX_LINES_PER_PART})::int as part,
                 seq % {MAX_LINES_PER_PART} + {1 if spec.header else 0} + 1 as line_no
             from _staged
+            -- stored in file order: the writes below scan it as stored, with no sort
+            -- holding memory while the files are written
+            order by dt, part, seq
             """
         )
         self._log_record_faults(spec)
@@ -79,13 +82,13 @@ class LandingWriter:
         written_days: set[date] = set()
         if not spec.daily:
             path = self.root / spec.system / f"{spec.entity}.{spec.ext}"
-            lines = self.world.table("select line || chr(10) as l from _staged order by seq")
+            lines = self.world.table("select line || chr(10) as l from _staged")
             _write_bytes(path, header + _joined(lines["l"]))
         else:
             # a cursor of its own: the loop below asks the main connection other questions
             reader = (
                 con.cursor()
-                .sql("select dt, part, line || chr(10) as l from _staged order by dt, part, seq")
+                .sql("select dt, part, line || chr(10) as l from _staged")
                 .to_arrow_reader(100_000)
             )
             current: tuple[date, int] | None = None
