@@ -38,7 +38,7 @@ def test_run_publishes_and_a_failed_build_changes_nothing(
 
     assert main(["run", "--customers", "150", "--days", "14"]) == 0
     captured = capsys.readouterr()
-    assert "has no files: generating" in captured.err
+    assert "INFO generating 150 customers" in captured.err
     assert str(warehouse) in captured.out
     assert warehouse.is_file()
     assert not build_path(warehouse).exists()
