@@ -110,7 +110,11 @@ shop__events as (
         file_name,
         line,
         {%- if spec.format == 'json' %}
-        {{ json_extract_string('line', '$.' ~ spec.key) }} as source_record_id,
+        {#- a line cut short usually still names its record: salvage the key #}
+        coalesce(
+            {{ json_extract_string('line', '$.' ~ spec.key) }},
+            {{ regex_extract('line', '"' ~ spec.key ~ '" *: *"([^"]+)"') }}
+        ) as source_record_id,
         {{ json_extract_string('line', '$.' ~ spec.key) }} as dedup_key,
         case
             when not coalesce({{ is_valid_json('line') }}, false)
