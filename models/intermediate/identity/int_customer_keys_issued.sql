@@ -1,0 +1,62 @@
+{{ config(materialized='incremental') }}
+{#-
+    Every customer key ever issued by int_customer_keys, with the build that
+    first issued it: an append-only register that int_customer_merges reads
+    to tell which earlier keys have disappeared since.
+-#}
+
+with
+
+keys as (
+
+    select distinct customer_id
+
+    from {{ ref('int_customer_keys') }}
+
+    where customer_id is not null
+
+),
+
+{% if is_incremental() %}
+
+issued as (
+
+    select customer_id
+
+    from {{ this }}
+
+),
+
+{% endif %}
+
+new_keys as (
+
+    select keys.customer_id
+
+    from keys
+
+    {% if is_incremental() %}
+
+        left join issued
+            on keys.customer_id = issued.customer_id
+
+        where issued.customer_id is null
+
+    {% endif %}
+
+),
+
+final as (
+
+    select
+        customer_id,
+        {{ dbt.cast(
+            "'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'",
+            api.Column.translate_type('timestamp'),
+        ) }} as first_issued_at
+
+    from new_keys
+
+)
+
+select * from final

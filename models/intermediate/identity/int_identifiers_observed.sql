@@ -1,0 +1,246 @@
+{#-
+    One row per identifier seen on a landed record: the five person
+    identifiers (shop customer_id, normalised email, E.164 phone, loyalty
+    card, web anonymous_id) and the ids of records that other records point
+    to (order, call, receipt, invitation, response), which act as record
+    nodes. A reference (a call's order_ref, an invitation's trigger_ref, a
+    response's invitation_id) is kept only when it resolves to a landed
+    record. Erased identifiers are already null in staging.
+-#}
+
+{#- source_system, entity, import CTE, record id, identifier type,
+    identifier, whether the identifier is the record's own node -#}
+{%- set observed_parts = [
+    ('shop', 'customers', 'customers', 'customer_id', "'customer_id'", 'customer_id', 'true'),
+    ('shop', 'customers', 'customers', 'customer_id', "'email'", 'email', 'false'),
+    ('shop', 'customers', 'customers', 'customer_id', "'phone'", 'phone', 'false'),
+    ('shop', 'orders', 'orders', 'order_id', "'order_id'", 'order_id', 'true'),
+    ('shop', 'orders', 'orders', 'order_id', "'customer_id'", 'customer_id', 'false'),
+    ('shop', 'orders', 'orders', 'order_id', "'email'", 'guest_email', 'false'),
+    ('shop', 'events', 'events', 'event_id', "'anonymous_id'", 'anonymous_id', 'false'),
+    ('shop', 'events', 'events', 'event_id', "'customer_id'", 'customer_id', 'false'),
+    ('shop', 'events', 'events', 'event_id', "'order_id'", 'order_id', 'false'),
+    ('marketing', 'email_events', 'email_events', 'message_id', "'email'", 'email', 'false'),
+    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'call_id'", 'call_id', 'true'),
+    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'phone'", 'caller_number', 'false'),
+    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'order_id'", 'order_id', 'false'),
+    ('stores', 'transactions', 'transactions', 'receipt_id', "'receipt_id'", 'receipt_id', 'true'),
+    ('stores', 'transactions', 'transactions', 'receipt_id', "'loyalty_card'", 'loyalty_card', 'false'),
+    ('stores', 'loyalty_members', 'loyalty_members', 'card_number', "'loyalty_card'", 'card_number', 'true'),
+    ('stores', 'loyalty_members', 'loyalty_members', 'card_number', "'email'", 'email', 'false'),
+    ('stores', 'loyalty_members', 'loyalty_members', 'card_number', "'phone'", 'phone', 'false'),
+    ('surveys', 'invitations', 'invitations_resolved', 'invitation_id', "'invitation_id'", 'invitation_id', 'true'),
+    ('surveys', 'invitations', 'invitations_resolved', 'invitation_id', "'email'", 'recipient_email', 'false'),
+    ('surveys', 'invitations', 'invitations_resolved', 'invitation_id', "'phone'", 'recipient_phone', 'false'),
+    ('surveys', 'invitations', 'invitations_resolved', 'invitation_id', 'trigger_identifier_type', 'trigger_identifier', 'false'),
+    ('surveys', 'responses', 'responses_resolved', 'response_id', "'response_id'", 'response_id', 'true'),
+    ('surveys', 'responses', 'responses_resolved', 'response_id', "'email'", 'respondent_email', 'false'),
+    ('surveys', 'responses', 'responses_resolved', 'response_id', "'phone'", 'respondent_phone', 'false'),
+    ('surveys', 'responses', 'responses_resolved', 'response_id', "'invitation_id'", 'invitation_id', 'false'),
+] -%}
+
+with
+
+customers as (
+
+    select
+        customer_id,
+        email,
+        phone
+
+    from {{ ref('stg_shop__customers') }}
+
+),
+
+orders as (
+
+    select
+        order_id,
+        customer_id,
+        guest_email
+
+    from {{ ref('stg_shop__orders') }}
+
+),
+
+events as (
+
+    select
+        event_id,
+        anonymous_id,
+        customer_id,
+        order_id
+
+    from {{ ref('stg_shop__events') }}
+
+),
+
+email_events as (
+
+    select distinct
+        message_id,
+        email
+
+    from {{ ref('stg_marketing__email_events') }}
+
+),
+
+calls as (
+
+    select
+        call_id,
+        caller_number,
+        order_ref_normalised
+
+    from {{ ref('stg_callcenter__calls') }}
+
+),
+
+transactions as (
+
+    select
+        receipt_id,
+        loyalty_card
+
+    from {{ ref('stg_stores__transactions') }}
+
+),
+
+loyalty_members as (
+
+    select
+        card_number,
+        email,
+        phone
+
+    from {{ ref('stg_stores__loyalty_members') }}
+
+),
+
+invitations as (
+
+    select
+        invitation_id,
+        trigger_type,
+        trigger_ref,
+        recipient_email,
+        recipient_phone
+
+    from {{ ref('stg_surveys__invitations') }}
+
+),
+
+responses as (
+
+    select
+        response_id,
+        invitation_id,
+        respondent_email,
+        respondent_phone
+
+    from {{ ref('stg_surveys__responses') }}
+
+),
+
+calls_resolved as (
+
+    select
+        calls.call_id,
+        calls.caller_number,
+        orders.order_id
+
+    from calls
+
+    left join orders
+        on calls.order_ref_normalised = orders.order_id
+
+),
+
+invitations_resolved as (
+
+    select
+        invitations.invitation_id,
+        invitations.recipient_email,
+        invitations.recipient_phone,
+        case
+            when orders.order_id is not null then 'order_id'
+            when calls.call_id is not null then 'call_id'
+            when transactions.receipt_id is not null then 'receipt_id'
+        end as trigger_identifier_type,
+        coalesce(
+            orders.order_id, calls.call_id, transactions.receipt_id
+        ) as trigger_identifier
+
+    from invitations
+
+    left join orders
+        on
+            invitations.trigger_type = 'order_delivered'
+            and invitations.trigger_ref = orders.order_id
+
+    left join calls
+        on
+            invitations.trigger_type = 'call_completed'
+            and invitations.trigger_ref = calls.call_id
+
+    left join transactions
+        on
+            invitations.trigger_type = 'store_purchase'
+            and invitations.trigger_ref = transactions.receipt_id
+
+),
+
+responses_resolved as (
+
+    select
+        responses.response_id,
+        responses.respondent_email,
+        responses.respondent_phone,
+        invitations.invitation_id
+
+    from responses
+
+    left join invitations
+        on responses.invitation_id = invitations.invitation_id
+
+),
+
+observed as (
+
+    {% for part in observed_parts -%}
+    select
+        '{{ part[0] }}' as source_system,
+        '{{ part[1] }}' as entity,
+        {{ part[3] }} as source_record_id,
+        {{ part[4] }} as identifier_type,
+        {{ part[5] }} as identifier,
+        {{ part[6] }} as is_record_node
+    from {{ part[2] }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select distinct
+        {{ surrogate_key([
+            'source_system', 'entity', 'source_record_id',
+            'identifier_type', 'identifier',
+        ]) }} as observation_id,
+        {{ dbt.concat(["identifier_type", "':'", "identifier"]) }}
+            as node_id,
+        source_system,
+        entity,
+        source_record_id,
+        identifier_type,
+        identifier,
+        is_record_node
+
+    from observed
+
+    where identifier is not null and source_record_id is not null
+
+)
+
+select * from final
