@@ -5,7 +5,8 @@
     to (order, call, receipt, invitation, response), which act as record
     nodes. A reference (a call's order_ref, an invitation's trigger_ref, a
     response's invitation_id) is kept only when it resolves to a landed
-    record. Erased identifiers are already null in staging.
+    record. Erased identifiers are already null in staging. Test traffic
+    (int_test_traffic_identified) takes no part: it is no customer's.
 -#}
 
 {#- source_system, entity, import CTE, record id, identifier type,
@@ -40,6 +41,17 @@
 ] -%}
 
 with
+
+test_traffic as (
+
+    select
+        source_system,
+        entity,
+        record_id
+
+    from {{ ref('int_test_traffic_identified') }}
+
+),
 
 customers as (
 
@@ -77,11 +89,17 @@ events as (
 
 email_events as (
 
+    {#- test traffic names email events by email_event_id, not message_id #}
     select distinct
         message_id,
         email
 
     from {{ ref('stg_marketing__email_events') }}
+
+    where email_event_id not in (
+        select record_id from test_traffic
+        where source_system = 'marketing' and entity = 'email_events'
+    )
 
 ),
 
@@ -221,6 +239,22 @@ observed as (
 
 ),
 
+business_records as (
+
+    select observed.*
+
+    from observed
+
+    left join test_traffic
+        on
+            observed.source_system = test_traffic.source_system
+            and observed.entity = test_traffic.entity
+            and observed.source_record_id = test_traffic.record_id
+
+    where test_traffic.record_id is null
+
+),
+
 final as (
 
     select distinct
@@ -237,7 +271,7 @@ final as (
         identifier,
         is_record_node
 
-    from observed
+    from business_records
 
     where identifier is not null and source_record_id is not null
 
