@@ -97,8 +97,10 @@ email_events as (
     from {{ ref('stg_marketing__email_events') }}
 
     where email_event_id not in (
-        select record_id from test_traffic
-        where source_system = 'marketing' and entity = 'email_events'
+        select test_traffic.record_id from test_traffic
+        where
+            test_traffic.source_system = 'marketing'
+            and test_traffic.entity = 'email_events'
     )
 
 ),
