@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import numpy as np
 import pyarrow as pa
 
-from .shop import EVENT_TYPES
+from .formats import pick
+from .shop import DEVICES, EVENT_TYPES
 from .world import World
 from .writer import EPOCH, LandingWriter
 
@@ -112,7 +113,7 @@ events as materialized (
                     'https://www.instagram.com/'][v.paid_kind + 1]
             end
         end as referrer,
-        ['desktop', 'mobile', 'app'][v.device_type + 1] as device,
+        {pick(DEVICES, "v.device_type")} as device,
         case when v.type_i = 7 then 'A-' || lpad((v.order_no + 1)::varchar, 7, '0') end
             as order_id
     from positioned as v

@@ -69,3 +69,13 @@ def install_macros(world: World) -> None:
 def local_style(style: str, local_allowed: str) -> str:
     """SQL: keep a national-only phone style only where the record's country implies it."""
     return f"case when ({local_allowed}) or {style} < 3 then {style} else {style} - 2 end"
+
+
+def sql_list(values) -> str:
+    """A Python sequence of strings as a SQL list literal: ['a', 'b']."""
+    return "[" + ", ".join(f"'{value}'" for value in values) + "]"
+
+
+def pick(values, index: str) -> str:
+    """SQL: the value at a 0-based ``index`` expression of a Python sequence."""
+    return f"{sql_list(values)}[{index} + 1]"

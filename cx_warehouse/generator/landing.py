@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formats import local_style
+from . import vocab
+from .formats import local_style, pick, sql_list
+from .surveys import CHANNELS, SURVEY_TYPES, TRIGGERS
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ def faults(*conditions: tuple[str, str]) -> str:
     items = ", ".join(f"case when {cond} then '{kind}' end" for kind, cond in conditions)
     return f"list_filter([{items}], lambda x: x is not null)"
 
+
+# Lookups rendered as SQL literals from the vocabulary (one source for both).
+PLN_PER_UNIT_LIST = "[" + ", ".join(str(vocab.PLN_PER_UNIT[c]) for c in vocab.CURRENCIES) + "]"
+WRAP_CODE_LISTS = "[" + ", ".join(sql_list(vocab.WRAP_CODES[q]) for q in vocab.QUEUES) + "]"
+CZK_IN_PLN = vocab.PLN_PER_UNIT["CZK"]
 
 CUSTOMER_ID = "'C' || lpad((cv.customer_no + 1)::varchar, 7, '0')"
 
@@ -97,7 +104,7 @@ def orders() -> TextEntity:
         "status": "v.status",
         "currency": "c.currency",
         "total_amount": "money(t.total)",
-        "shipping_method": "['courier', 'parcel_locker', 'pickup_store'][o.shipping + 1]",
+        "shipping_method": pick(vocab.SHIPPING_METHODS, "o.shipping"),
         "promised_delivery_date": "strftime(to_timestamp(o.promised_date_ts), '%Y-%m-%d')",
         "delivered_at": "case when v.status in ('delivered', 'returned') "
         f"then iso_offset(o.delivered_ts, {order_id} || 'd') end",
@@ -121,8 +128,11 @@ def orders() -> TextEntity:
             qualify $cdc_rate > 0 or row_number() over (partition by order_no order by ts desc) = 1
         ),
         currencies as (
-            select i as code, name as currency, [1.0, 0.175, 4.3][i + 1] as pln_per_unit
-            from (select unnest([0, 1, 2]) as i, unnest(['PLN', 'CZK', 'EUR']) as name)
+            select i as code, name as currency, [{
+        ", ".join(str(vocab.PLN_PER_UNIT[c]) for c in vocab.CURRENCIES)
+    }][i + 1]
+                as pln_per_unit
+            from (select unnest([0, 1, 2]) as i, unnest({sql_list(vocab.CURRENCIES)}) as name)
         ),
         totals as (
             select
@@ -174,7 +184,7 @@ def email_events() -> TextEntity:
     fields = {
         "message_id": message_id,
         "campaign_id": "e.campaign_id",
-        "campaign_type": "['newsletter', 'promo', 'winback', 'post_purchase'][e.campaign_type + 1]",
+        "campaign_type": pick(vocab.CAMPAIGN_TYPES, "e.campaign_type"),
         "email": f"messy_email(p.email, u01({message_id}, 41) < $messy_rate / 10)",
         "event": "['sent', 'open', 'click', 'bounce', 'unsubscribe'][e.event + 1]",
         "occurred_at": "utc_naive(e.ts)",
@@ -210,26 +220,22 @@ def calls() -> TextEntity:
         + local_style("c.phone_style", f"{number} < 49000000000")
         + ") end",
         "direction": "'inbound'",
-        "queue": "['orders', 'returns', 'complaints', 'product_info'][c.queue + 1]",
+        "queue": pick(vocab.QUEUES, "c.queue"),
         "agent_id": "case when c.agent_no >= 0 "
         "then 'AG' || lpad((c.agent_no + 1)::varchar, 4, '0') end",
         "started_at": "local_naive(c.ts, 'Europe/Warsaw')",
         "wait_seconds": "replace(printf('%.1f', c.wait_seconds), '.', ',')",
         "talk_seconds": "c.talk_seconds",
-        "outcome": "['resolved', 'unresolved', 'transferred', 'abandoned', "
-        "'callback'][c.outcome + 1]",
+        "outcome": pick(vocab.OUTCOMES, "c.outcome"),
         "wrap_code": "w.codes[c.wrap_idx + 1]",
         "order_ref": f"case when c.types_ref then "
         f"['A-', '#A-', ''][c.ref_form + 1] || {ref_digits} end",
     }
     sql = f"""
         with wraps as (
-            select unnest([0, 1, 2, 3]) as queue, unnest([
-                ['WISMO', 'ADDRESS_CHANGE', 'CANCEL_REQUEST'],
-                ['RETURN_LABEL', 'REFUND_STATUS', 'EXCHANGE'],
-                ['DAMAGED', 'LATE_DELIVERY', 'WRONG_ITEM'],
-                ['AVAILABILITY', 'SPECIFICATION', 'PRICE']
-            ]) as codes
+            select unnest([0, 1, 2, 3]) as queue, unnest([{
+        ", ".join(sql_list(vocab.WRAP_CODES[q]) for q in vocab.QUEUES)
+    }]) as codes
         )
         select
             local_date(c.ts, 'Europe/Warsaw') as dt,
@@ -265,7 +271,7 @@ def agents() -> TextEntity:
         "agent_id": "'AG' || lpad((a.agent_no + 1)::varchar, 4, '0')",
         "agent_name": "case when a.is_female then ff.name || ' ' || sf.name "
         "else fm.name || ' ' || sm.name end",
-        "team": "['Orders Team', 'Returns Team', 'Care Team', 'Product Team'][a.team + 1]",
+        "team": pick(vocab.TEAMS, "a.team"),
         "hired_on": "utc_date(a.hired_ts)",
     }
     sql = f"""
@@ -288,12 +294,12 @@ def stores() -> TextEntity:
     fields = {
         "store_id": STORE_ID,
         "store_name": "'CX ' || s.city || ' ' || case s.format when 0 then "
-        "['Arkadia', 'Galeria', 'Centrum', 'Plaza', 'Forum', 'Atrium'][s.mall + 1] "
+        f"{pick(vocab.MALLS, 's.mall')} "
         "when 1 then 'Rynek' else 'Outlet' end",
         "city": "s.city",
         "country": "['PL', 'CZ'][s.country + 1]",
         "region": "r.region",
-        "format": "['mall', 'high_street', 'outlet'][s.format + 1]",
+        "format": pick(vocab.STORE_FORMATS, "s.format"),
         "opened_on": "utc_date(s.opened_ts)",
     }
     sql = f"""
@@ -317,10 +323,10 @@ def transactions() -> TextEntity:
         "store_id": STORE_ID,
         "loyalty_card": "case when t.shows_card then 'LC' || k.card_number_int end",
         "occurred_at": f"local_naive(t.ts, {STORE_TZ})",
-        "total_amount": f"money(case when {local_currency} then t.amount_pln / 0.175 "
+        "total_amount": f"money(case when {local_currency} then t.amount_pln / {CZK_IN_PLN} "
         "else t.amount_pln end)",
         "currency": f"case when {local_currency} then 'CZK' else 'PLN' end",
-        "payment_method": "['card', 'cash', 'blik', 'voucher'][t.payment + 1]",
+        "payment_method": pick(vocab.PAYMENT_METHODS, "t.payment"),
         "items_count": "t.items_count",
         "is_return": "csv_bool(t.is_return)",
         "original_receipt_id": "case when t.original_no >= 0 then "
@@ -413,13 +419,12 @@ CONTACTS = """
 def invitations() -> TextEntity:
     fields = {
         "invitation_id": INVITATION_ID,
-        "survey_type": "['nps', 'csat', 'ces'][i.survey_type + 1]",
-        "trigger_type": "['order_delivered', 'call_completed', 'store_purchase', "
-        "'relationship'][i.trigger_type + 1]",
+        "survey_type": pick(SURVEY_TYPES, "i.survey_type"),
+        "trigger_type": pick(TRIGGERS, "i.trigger_type"),
         "trigger_ref": "i.trigger_ref",
         "recipient_email": "messy_email(ct.email, i.email_messy)",
         "recipient_phone": "fmt_phone(ct.phone, i.phone_style)",
-        "channel": "['email', 'sms', 'receipt_qr'][i.channel + 1]",
+        "channel": pick(CHANNELS, "i.channel"),
         "sent_at": f"iso_offset(i.sent_ts, {INVITATION_ID})",
     }
     sql = f"""
@@ -478,10 +483,10 @@ def responses() -> TextEntity:
     fields = {
         "response_id": RESPONSE_ID,
         "invitation_id": f"case when r.invitation_no >= 0 then {INVITATION_ID} end",
-        "survey_type": "['nps', 'csat', 'ces'][r.survey_type + 1]",
+        "survey_type": pick(SURVEY_TYPES, "r.survey_type"),
         "score": f"({SCORE_JSON})::json",
         "comment": f"case when r.has_comment then ph.name[({sentiment}) * 6 + r.topic + 1] end",
-        "language": "case when r.has_comment then ['pl', 'cs', 'en'][r.language + 1] end",
+        "language": f"case when r.has_comment then {pick(vocab.LANGUAGES, 'r.language')} end",
         "respondent_email": f"case when {known} then case when r.invitation_no >= 0 "
         "then messy_email(ct.email, i.email_messy) else p.email end end",
         "respondent_phone": f"case when {known} and ct.phone is not null "

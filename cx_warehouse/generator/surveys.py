@@ -10,7 +10,6 @@ from .world import World
 TRIGGERS = ("order_delivered", "call_completed", "store_purchase", "relationship")
 SURVEY_TYPES = ("nps", "csat", "ces")
 CHANNELS = ("email", "sms", "receipt_qr")
-SCALES = {0: (0, 10), 1: (1, 5), 2: (1, 7)}
 
 
 def build_invitations(world: World) -> None:

@@ -9,11 +9,10 @@ import unicodedata
 
 COUNTRIES = ("PL", "CZ", "SK", "DE")
 COUNTRY_WEIGHTS = (0.72, 0.20, 0.04, 0.04)
-CURRENCY_BY_COUNTRY = ("PLN", "CZK", "EUR", "EUR")
+CURRENCIES = ("PLN", "CZK", "EUR")
 # Approximate PLN per unit, used only to price goods in local currency; the
 # warehouse converts with its own daily rates from seeds/fx_rates.csv.
 PLN_PER_UNIT = {"PLN": 1.0, "CZK": 0.175, "EUR": 4.3}
-LANGUAGE_BY_COUNTRY = ("pl", "cs", "cs", "en")
 
 # (male first names, female first names, (male, female) surnames) per country.
 FIRST_NAMES_MALE = {
@@ -207,7 +206,6 @@ REGIONS = {
     "Olomouc": "Olomoucký kraj",
     "Liberec": "Liberecký kraj",
 }
-STORE_TIMEZONE = {"PL": "Europe/Warsaw", "CZ": "Europe/Prague"}
 STORE_FORMATS = ("mall", "high_street", "outlet")
 STORE_FORMAT_WEIGHTS = (0.5, 0.35, 0.15)
 MALLS = ("Arkadia", "Galeria", "Centrum", "Plaza", "Forum", "Atrium")
