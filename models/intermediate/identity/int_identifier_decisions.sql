@@ -327,7 +327,11 @@ decided as (
                     "' shop accounts'",
                 ]) }}
             when owner_count = 0 then 'no owner evidence; links its records'
-            else 'one owner; links its records'
+            when owner_count = 1 then 'one owner; links its records'
+            else {{ dbt.concat([
+                dbt.cast("owner_count", dbt.type_string()),
+                "' owners, under the shared threshold; links its records'",
+            ]) }}
         end as reason
 
     from counted

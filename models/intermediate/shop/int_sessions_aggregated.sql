@@ -1,0 +1,182 @@
+{#-
+    One row per web or app session: a cookie's (anonymous_id's) events with
+    no gap of more than var session_timeout_minutes (default 30) between
+    one event and the next. The clickstream has no session id: this model
+    owns the rule. Events are already deduplicated by event_id in staging;
+    test traffic is left out. An event without an anonymous_id (erased) is
+    a session of its own.
+-#}
+
+{%- set timeout_seconds = var('session_timeout_minutes', 30) * 60 -%}
+
+with
+
+events as (
+
+    select
+        event_id,
+        anonymous_id,
+        customer_id,
+        event_type,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        device,
+        is_erased,
+        occurred_at
+
+    from {{ ref('stg_shop__events') }}
+
+    where occurred_at is not null
+
+),
+
+test_traffic as (
+
+    select record_id
+
+    from {{ ref('int_test_traffic_identified') }}
+
+    where entity = 'events'
+
+),
+
+customer_events as (
+
+    select
+        events.*,
+        coalesce(events.anonymous_id, events.event_id) as cookie_key
+
+    from events
+
+    left join test_traffic
+        on events.event_id = test_traffic.record_id
+
+    where test_traffic.record_id is null
+
+),
+
+gaps as (
+
+    select
+        *,
+        {{ dbt.datediff(
+            'lag(occurred_at) over (partition by cookie_key '
+            ~ 'order by occurred_at, event_id)',
+            'occurred_at',
+            'second'
+        ) }} as seconds_since_previous_event
+
+    from customer_events
+
+),
+
+numbered as (
+
+    select
+        *,
+        sum(
+            case
+                when
+                    seconds_since_previous_event is null
+                    or seconds_since_previous_event > {{ timeout_seconds }}
+                    then 1
+                else 0
+            end
+        ) over (
+            partition by cookie_key
+            order by occurred_at, event_id
+            rows between unbounded preceding and current row
+        ) as session_number,
+        row_number() over (
+            partition by cookie_key
+            order by occurred_at, event_id
+        ) as event_number
+
+    from gaps
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by cookie_key, session_number
+            order by event_number
+        ) as event_in_session
+
+    from numbered
+
+),
+
+sessions as (
+
+    select
+        cookie_key,
+        session_number,
+        max(anonymous_id) as anonymous_id,
+        max(customer_id) as customer_id,
+        max(
+            case when event_in_session = 1 then event_id end
+        ) as first_event_id,
+        max(
+            case when event_in_session = 1 then device end
+        ) as device,
+        max(
+            case when event_in_session = 1 then utm_source end
+        ) as utm_source,
+        max(
+            case when event_in_session = 1 then utm_medium end
+        ) as utm_medium,
+        max(
+            case when event_in_session = 1 then utm_campaign end
+        ) as utm_campaign,
+        count(*) as event_count,
+        max(
+            case when event_type = 'product_view' then 1 else 0 end
+        ) = 1 as has_product_view,
+        max(
+            case when event_type = 'help_center_view' then 1 else 0 end
+        ) = 1 as has_help_center_view,
+        max(
+            case when event_type = 'purchase' then 1 else 0 end
+        ) = 1 as has_purchase,
+        max(case when is_erased then 1 else 0 end) = 1 as is_erased,
+        min(occurred_at) as started_at,
+        max(occurred_at) as ended_at
+
+    from ranked
+
+    group by cookie_key, session_number
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(['first_event_id']) }} as session_id,
+        first_event_id,
+        anonymous_id,
+        customer_id,
+        device,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        cast(event_count as {{ dbt.type_int() }}) as event_count,
+        cast(
+            {{ dbt.datediff('started_at', 'ended_at', 'second') }}
+            as {{ dbt.type_int() }}
+        ) as duration_seconds,
+        has_product_view,
+        has_help_center_view,
+        has_purchase,
+        is_erased,
+        started_at,
+        ended_at
+
+    from sessions
+
+)
+
+select * from final

@@ -1,0 +1,270 @@
+{#-
+    One row per touchpoint (int_touchpoints_unioned), with its journey
+    stage and its place in a journey. This model owns the journey rule
+    (DECISIONS.md, "Journeys"):
+    - a party's touchpoints are its customer's, or its unknown cookie's; a
+      touchpoint nobody can be known for is a journey of its own;
+    - a touchpoint that belongs to an earlier one (anchor_touchpoint_id of
+      the same party: an order's delivery, a call about the order, the
+      answer to a survey) joins that touchpoint's journey;
+    - every other touchpoint opens a new journey when it is the party's
+      first, when more than var journey_gap_days (default 30) days passed
+      since the party's previous such touchpoint, or when it is an
+      awareness or consideration touch after a purchase, service or
+      loyalty touch (the next round of shopping).
+-#}
+
+{%- set gap_seconds = var('journey_gap_days', 30) * 86400 -%}
+
+with
+
+touchpoints as (
+
+    select
+        touchpoint_id,
+        source_system,
+        source_record_id,
+        touchpoint_type,
+        channel,
+        store_id,
+        agent_id,
+        survey_type,
+        party_id,
+        trigger_touchpoint_id,
+        anchor_touchpoint_id,
+        revenue_pln,
+        score,
+        is_known_customer,
+        occurred_at
+
+    from {{ ref('int_touchpoints_unioned') }}
+
+),
+
+stages as (
+
+    select
+        touchpoint_type,
+        journey_stage,
+        stage_order
+
+    from {{ ref('journey_stages') }}
+
+),
+
+parties as (
+
+    select
+        *,
+        coalesce(party_id, touchpoint_id) as party_key,
+        touchpoint_type in ('order_placed', 'store_purchase') as is_purchase
+
+    from touchpoints
+
+),
+
+purchases_numbered as (
+
+    select
+        touchpoint_id,
+        row_number() over (
+            partition by party_key
+            order by occurred_at, touchpoint_id
+        ) as purchase_number
+
+    from parties
+
+    where is_purchase and is_known_customer
+
+),
+
+staged as (
+
+    select
+        parties.*,
+        coalesce(purchases_numbered.purchase_number > 1, false)
+            as is_repeat_purchase,
+        stages.journey_stage,
+        stages.stage_order
+
+    from parties
+
+    left join purchases_numbered
+        on parties.touchpoint_id = purchases_numbered.touchpoint_id
+
+    left join stages
+        on
+            stages.touchpoint_type = case
+                when purchases_numbered.purchase_number > 1
+                    then 'repeat_purchase'
+                else parties.touchpoint_type
+            end
+
+),
+
+anchored as (
+
+    {#- An anchor counts only when it is a touchpoint of the same party. -#}
+    select
+        staged.*,
+        anchors.touchpoint_id as journey_anchor_id
+
+    from staged
+
+    left join staged as anchors
+        on
+            staged.anchor_touchpoint_id = anchors.touchpoint_id
+            and staged.party_key = anchors.party_key
+
+),
+
+openers as (
+
+    select
+        touchpoint_id,
+        party_key,
+        occurred_at,
+        stage_order,
+        lag(occurred_at) over (
+            partition by party_key
+            order by occurred_at, touchpoint_id
+        ) as previous_occurred_at,
+        lag(stage_order) over (
+            partition by party_key
+            order by occurred_at, touchpoint_id
+        ) as previous_stage_order
+
+    from anchored
+
+    where journey_anchor_id is null
+
+),
+
+boundaries as (
+
+    select
+        *,
+        case
+            when previous_occurred_at is null then 1
+            when {{ dbt.datediff(
+                'previous_occurred_at', 'occurred_at', 'second'
+            ) }} > {{ gap_seconds }} then 1
+            when stage_order <= 2 and previous_stage_order >= 3 then 1
+            else 0
+        end as is_new_journey
+
+    from openers
+
+),
+
+numbered as (
+
+    select
+        *,
+        sum(is_new_journey) over (
+            partition by party_key
+            order by occurred_at, touchpoint_id
+            rows between unbounded preceding and current row
+        ) as journey_number
+
+    from boundaries
+
+),
+
+opened as (
+
+    select
+        touchpoint_id,
+        max(
+            case when is_new_journey = 1 then touchpoint_id end
+        ) over (
+            partition by party_key, journey_number
+        ) as opening_touchpoint_id
+
+    from numbered
+
+),
+
+opener_journeys as (
+
+    select
+        touchpoint_id,
+        {{ surrogate_key(["'journey'", 'opening_touchpoint_id']) }}
+            as journey_id
+
+    from opened
+
+),
+
+journeys_assigned as (
+
+    select
+        anchored.*,
+        coalesce(
+            own_journeys.journey_id, anchor_journeys.journey_id
+        ) as journey_id
+
+    from anchored
+
+    left join opener_journeys as own_journeys
+        on anchored.touchpoint_id = own_journeys.touchpoint_id
+
+    left join opener_journeys as anchor_journeys
+        on anchored.journey_anchor_id = anchor_journeys.touchpoint_id
+
+),
+
+sequenced as (
+
+    select
+        *,
+        row_number() over (
+            partition by journey_id
+            order by occurred_at, touchpoint_id
+        ) as step_in_journey,
+        lag(touchpoint_type) over (
+            partition by journey_id
+            order by occurred_at, touchpoint_id
+        ) as previous_touchpoint_type,
+        {{ dbt.datediff(
+            'lag(occurred_at) over (partition by journey_id '
+            ~ 'order by occurred_at, touchpoint_id)',
+            'occurred_at',
+            'second'
+        ) }} as seconds_since_previous
+
+    from journeys_assigned
+
+),
+
+final as (
+
+    select
+        touchpoint_id,
+        case when is_known_customer then party_id end as customer_id,
+        journey_id,
+        trigger_touchpoint_id,
+        source_system,
+        source_record_id,
+        channel,
+        touchpoint_type,
+        journey_stage,
+        previous_touchpoint_type,
+        store_id,
+        agent_id,
+        survey_type,
+        cast(stage_order as {{ dbt.type_int() }}) as stage_order,
+        cast(step_in_journey as {{ dbt.type_int() }}) as step_in_journey,
+        cast(seconds_since_previous as {{ dbt.type_bigint() }})
+            as seconds_since_previous,
+        cast(revenue_pln as decimal(18, 2)) as revenue_pln,
+        cast(score as {{ dbt.type_int() }}) as score,
+        is_repeat_purchase,
+        {{ utc_to_local_date('occurred_at') }} as occurred_date,
+        occurred_at
+
+    from sequenced
+
+)
+
+select * from final
