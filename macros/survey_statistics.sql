@@ -90,13 +90,37 @@
     sqrt(({{ moe_a }}) * ({{ moe_a }}) + ({{ moe_b }}) * ({{ moe_b }}))
 {%- endmacro %}
 
-{% macro is_significant_difference(estimate_a, moe_a, estimate_b, moe_b) -%}
+{% macro is_significant_difference(
+    estimate_a, moe_a, estimate_b, moe_b,
+    responses_a=none, responses_b=none, min_responses=none
+) -%}
     {#- True when two independent estimates differ at the 95 % level:
         |a - b| > sqrt(moe_a^2 + moe_b^2), the margins being 1.96 x SE
         already. A difference exactly at the margin is not significant.
-        Null when any argument is null (comparison with null). -#}
-    (
+        Null when any argument is null (comparison with null).
+        With responses_a and responses_b, both samples must also hold at
+        least min_responses answers (default var
+        significance_min_responses, 30), else false (still null when the
+        comparison is): the normal
+        approximation behind the margins fails on small samples (three
+        detractors have a margin of 0). -#}
+    {%- set minimum = min_responses if min_responses is not none
+        else var('significance_min_responses', 30) -%}
+    {%- set differs -%}
         abs(({{ estimate_a }}) - ({{ estimate_b }}))
         > {{ difference_margin_of_error(moe_a, moe_b) }}
+    {%- endset -%}
+    {%- if responses_a is not none and responses_b is not none %}
+    (
+        case
+            when ({{ differs }}) is null then null
+            else
+                ({{ differs }})
+                and ({{ responses_a }}) >= {{ minimum }}
+                and ({{ responses_b }}) >= {{ minimum }}
+        end
     )
+    {%- else %}
+    ({{ differs }})
+    {%- endif %}
 {%- endmacro %}

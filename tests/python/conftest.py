@@ -105,5 +105,17 @@ def small_build(small_dataset: Generated, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture(scope="session")
+def medium_dataset(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """5000 customers x 90 days with every fault: enough survey answers for the marts
+    and several erased persons (one of them with a comment)."""
+    return generate_into(tmp_path_factory.mktemp("medium"), customers=5000, days=90, faults="all")
+
+
+@pytest.fixture(scope="session")
+def medium_build(medium_dataset: Generated, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return dbt_build(medium_dataset.landing, tmp_path_factory.mktemp("medium_build"))
+
+
+@pytest.fixture(scope="session")
 def landing_min_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return dbt_build(LANDING_MIN, tmp_path_factory.mktemp("landing_min_build"))

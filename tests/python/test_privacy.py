@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Build, Generated, dbt_build, generate_into
+from conftest import Build, Generated
 
 pytestmark = pytest.mark.dbt
 
@@ -31,17 +31,6 @@ RAW_LINES = (
     "read_csv('{glob}', columns={{'line': 'VARCHAR'}}, delim=chr(31), quote='', escape='', "
     "header=false, auto_detect=false, strict_mode=false, hive_partitioning=false)"
 )
-
-
-@pytest.fixture(scope="module")
-def erasure_dataset(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    """Large enough to hold several erased persons, one of them with a comment."""
-    return generate_into(tmp_path_factory.mktemp("erasures"), customers=5000, days=90, seed=42)
-
-
-@pytest.fixture(scope="module")
-def erasure_build(erasure_dataset: Generated, tmp_path_factory: pytest.TempPathFactory) -> Build:
-    return dbt_build(erasure_dataset.landing, tmp_path_factory.mktemp("erasures_build"))
 
 
 def _digits(text: str) -> str:
@@ -185,13 +174,11 @@ def _found(warehouse: Path, texts: set[str], phone_digits: set[str]) -> list[tup
     return hits
 
 
-def test_no_erased_identifier_in_any_table(
-    erasure_dataset: Generated, erasure_build: Build
-) -> None:
-    assert erasure_build.result.ok, erasure_build.result.reason()
-    truth = _truth_identifiers(erasure_dataset.truth / "erasures.parquet")
+def test_no_erased_identifier_in_any_table(medium_dataset: Generated, medium_build: Build) -> None:
+    assert medium_build.result.ok, medium_build.result.reason()
+    truth = _truth_identifiers(medium_dataset.truth / "erasures.parquet")
     assert truth, "the dataset should hold erasure requests"
-    linked = _linked_identifiers(erasure_dataset.landing)
+    linked = _linked_identifiers(medium_dataset.landing)
     checked = {"email", "phone", "loyalty_card"}
     must_go = {
         (kind, value) for kind, value in truth if kind in checked and (kind, value) in linked
@@ -200,11 +187,11 @@ def test_no_erased_identifier_in_any_table(
 
     texts = {value.strip().lower() for kind, value in must_go if kind != "phone"}
     phones = {_digits(value) for kind, value in must_go if kind == "phone"}
-    assert _found(erasure_build.warehouse, texts, phones) == []
+    assert _found(medium_build.warehouse, texts, phones) == []
 
     unlinked = {(kind, value) for kind, value in truth if kind in checked} - must_go
     leftovers = _found(
-        erasure_build.warehouse,
+        medium_build.warehouse,
         {value.strip().lower() for kind, value in unlinked if kind != "phone"},
         {_digits(value) for kind, value in unlinked if kind == "phone"},
     )
@@ -216,18 +203,18 @@ def test_no_erased_identifier_in_any_table(
         )
 
 
-def test_erased_comments_are_null(erasure_dataset: Generated, erasure_build: Build) -> None:
-    assert erasure_build.result.ok, erasure_build.result.reason()
+def test_erased_comments_are_null(medium_dataset: Generated, medium_build: Build) -> None:
+    assert medium_build.result.ok, medium_build.result.reason()
     response_ids = sorted(
         identifier
-        for kind, identifier in _truth_identifiers(erasure_dataset.truth / "erasures.parquet")
+        for kind, identifier in _truth_identifiers(medium_dataset.truth / "erasures.parquet")
         if kind == "commented_response_id"
     )
     if not response_ids:
         pytest.fail("no erased person commented in this dataset")
     id_list = ", ".join(f"'{response_id}'" for response_id in response_ids)
     kept = []
-    with duckdb.connect(str(erasure_build.warehouse), read_only=True) as connection:
+    with duckdb.connect(str(medium_build.warehouse), read_only=True) as connection:
         columns = _varchar_columns(connection)
         for table, names in columns.items():
             if "response_id" in names and "comment" in names:
