@@ -121,8 +121,9 @@ def add_run(subparsers: argparse._SubParsersAction) -> None:
         help="generate data if the landing folder is empty, build with dbt, publish",
         description="Build the warehouse from the landing folder ($CXW_LANDING). When the "
         "folder has no files, synthetic data is generated into it first; otherwise the files "
-        "in it are used as they are. dbt builds into a separate file and the published "
-        "warehouse ($CXW_WAREHOUSE) is replaced only when every model and test passed.",
+        "in it are used as they are. dbt builds into a separate file, the Great Expectations "
+        "suites (expectations/) validate it, and the published warehouse ($CXW_WAREHOUSE) is "
+        "replaced only when every model, test and expectation passed.",
     )
     _add_scale_arguments(parser, customers=5_000, days=365)
     parser.add_argument(
@@ -133,7 +134,34 @@ def add_run(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_generate, add_run]
+def add_validate(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check a warehouse against the Great Expectations suites",
+        description="Run every Great Expectations suite in expectations/ against a DuckDB "
+        "warehouse (opened read-only), print a table of suites, expectations and failures, "
+        "and write Data Docs (HTML). Exits 1 naming the failed expectations.",
+    )
+    parser.add_argument(
+        "--warehouse",
+        type=_path,
+        metavar="PATH",
+        help="DuckDB file to validate (default $CXW_WAREHOUSE, the published warehouse)",
+    )
+    parser.add_argument(
+        "--docs",
+        type=_path,
+        metavar="DIR",
+        help="folder for the Data Docs (default: data_docs/ beside the warehouse file)",
+    )
+    parser.set_defaults(handler=validate)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_generate,
+    add_run,
+    add_validate,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -261,9 +289,10 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """``cxw run``: generate when the landing folder is empty, build, publish."""
+    """``cxw run``: generate when the landing folder is empty, build, validate, publish."""
     from cx_warehouse.dbt import needs_deps, run_dbt
     from cx_warehouse.publish import build_and_publish, build_path
+    from cx_warehouse.validate import default_docs_dir, format_summary
 
     started = time.perf_counter()
     locations = Locations.from_env()
@@ -291,7 +320,17 @@ def run(args: argparse.Namespace) -> int:
         env = {"CXW_LANDING": str(locations.landing), "CXW_WAREHOUSE": str(build_file)}
         return run_dbt(command, env=env)
 
-    result = build_and_publish(locations.warehouse, build, full_refresh=args.full_refresh)
+    def audit(build_file: Path):
+        try:
+            report = _validate(build_file, default_docs_dir(locations.warehouse), "build file")
+        except UsageError as error:  # the build file cannot be opened: a failed run
+            raise CommandFailed(str(error)) from None
+        print(format_summary(report))
+        return report
+
+    result = build_and_publish(
+        locations.warehouse, build, audit=audit, full_refresh=args.full_refresh
+    )
     if not result.ok:
         raise CommandFailed(
             f"{result.reason()}; published warehouse {locations.warehouse} left unchanged "
@@ -299,12 +338,44 @@ def run(args: argparse.Namespace) -> int:
         )
 
     print(
-        f"\nbuilt and published in {time.perf_counter() - started:.0f} s\n"
+        f"\nbuilt, validated and published in {time.perf_counter() - started:.0f} s\n"
         f"warehouse:  {locations.warehouse}\n"
         f"landing:    {locations.landing}\n"
         f"dbt logs:   {result.log_path / 'dbt.log'}\n"
         f"dbt target: {result.target_path} (manifest.json, run_results.json)"
     )
+    return 0
+
+
+def _validate(warehouse: Path, docs: Path, flag: str):
+    """Run the suites on ``warehouse``; a broken suite or an unreadable file is one line."""
+    from cx_warehouse.validate import SuiteError, WarehouseError, validate_warehouse
+
+    try:
+        return validate_warehouse(warehouse, docs_dir=docs)
+    except SuiteError as error:
+        raise CommandFailed(f"broken expectation suite {error}") from None
+    except WarehouseError as error:
+        raise UsageError(f"{flag} {error}") from None
+
+
+def validate(args: argparse.Namespace) -> int:
+    """``cxw validate``: run the Great Expectations suites on a warehouse file."""
+    from cx_warehouse.validate import default_docs_dir, format_summary
+
+    flag = "--warehouse" if args.warehouse else "CXW_WAREHOUSE"
+    warehouse = args.warehouse or Locations.from_env().warehouse
+    if not warehouse.exists():
+        raise UsageError(f"{flag} {warehouse}: no such file")
+    if not warehouse.is_file():
+        raise UsageError(f"{flag} {warehouse}: not a file")
+    docs = args.docs or default_docs_dir(warehouse)
+    if docs.exists() and not docs.is_dir():
+        raise UsageError(f"--docs {docs}: not a folder")
+    report = _validate(warehouse, docs, flag)
+    print(format_summary(report))
+    if not report.ok:
+        raise CommandFailed(report.reason())
     return 0
 
 

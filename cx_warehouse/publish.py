@@ -2,10 +2,12 @@
 
 dbt never builds into the published file. It builds into ``<name>.build.duckdb``
 beside it (a copy of the published file, so incremental models carry on, or an
-empty file with ``--full-refresh``); dbt's tests are the audit; only a build whose
-every node passed replaces the published file, in one ``os.replace``. A reader sees
-the old warehouse or the new one, never half of a build, and a failed build leaves
-the published file byte for byte as it was.
+empty file with ``--full-refresh``). The audit is dbt's tests and then, on the
+checkpointed build file, an optional ``audit`` callable (``cxw run`` passes the Great
+Expectations suites, ``cx_warehouse.validate``). Only a build that passed both
+replaces the published file, in one ``os.replace``. A reader sees the old warehouse
+or the new one, never half of a build, and a failed build or audit leaves the
+published file byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import logging
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from cx_warehouse.dbt import DbtResult
 
@@ -59,15 +63,56 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
+class AuditResult(Protocol):
+    """What an audit of the build file says (``cx_warehouse.validate.ValidationReport``)."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    def reason(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """The build's result, the audit's (None when it did not run) and whether it published."""
+
+    build: DbtResult
+    audit: AuditResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the build and the audit passed, i.e. the warehouse was replaced."""
+        return self.build.ok and (self.audit is None or self.audit.ok)
+
+    @property
+    def target_path(self) -> Path:
+        return self.build.target_path
+
+    @property
+    def log_path(self) -> Path:
+        return self.build.log_path
+
+    def reason(self) -> str:
+        """One line: why nothing was published (empty when it was)."""
+        if not self.build.ok:
+            return self.build.reason()
+        if self.audit is not None and not self.audit.ok:
+            return self.audit.reason()
+        return ""
+
+
 def build_and_publish(
     warehouse: Path,
     build: Callable[[Path], DbtResult],
     *,
+    audit: Callable[[Path], AuditResult] | None = None,
     full_refresh: bool = False,
-) -> DbtResult:
-    """Build with ``build(build_file)`` and publish to ``warehouse`` only if it passed.
+) -> PublishResult:
+    """Build with ``build(build_file)``, audit with ``audit(build_file)`` and publish to
+    ``warehouse`` only if both passed.
 
-    Returns the build's result; ``result.ok`` tells whether ``warehouse`` was replaced.
+    ``result.ok`` tells whether ``warehouse`` was replaced. The audit sees the build
+    file checkpointed (no write-ahead log), exactly the bytes that would be published.
     A failed build file is kept for inspection and removed by the next run.
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -79,14 +124,23 @@ def build_and_publish(
     else:
         log.info("building a new warehouse in %s", staging)
 
-    result = build(staging)
-    if not result.ok:
+    built = build(staging)
+    if not built.ok:
         log.debug("build failed; %s left unchanged", warehouse)
-        return result
+        return PublishResult(built)
 
     _checkpoint(staging)
+    if audit is not None:
+        log.info("auditing %s", staging)
+        audited = audit(staging)
+        if not audited.ok:
+            log.debug("audit failed; %s left unchanged", warehouse)
+            return PublishResult(built, audited)
+    else:
+        audited = None
+
     _fsync(staging)
     _wal(warehouse).unlink(missing_ok=True)
     os.replace(staging, warehouse)
     log.info("published %s", warehouse)
-    return result
+    return PublishResult(built, audited)

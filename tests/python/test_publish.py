@@ -106,3 +106,59 @@ def test_failed_nodes_from_run_results(tmp_path: Path) -> None:
     run_results.write_text(json.dumps({"results": results}))
     assert failed_nodes(run_results) == ("model.p.b", "model.p.c")
     assert failed_nodes(tmp_path / "missing.json") == ()
+
+
+# A BI client in a process of its own: it opens the published file read-only, answers
+# one query per line on stdin and prints the marker value and a row count that must
+# agree (the build writes both in one transaction).
+_READER = """
+import sys, duckdb
+connection = duckdb.connect(sys.argv[1], read_only=True)
+for _ in sys.stdin:
+    value, rows = connection.execute(
+        "select max(value), count(*) from marker, range(10000)"
+    ).fetchone()
+    print(value, rows // 10000, flush=True)
+"""
+
+
+def _write_big_marker(database: Path, value: int, rows: int) -> None:
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            "create or replace table marker as select ? as value from range(?)", [value, rows]
+        )
+
+
+def test_a_reader_holding_the_published_file_keeps_consistent_data(published: Path) -> None:
+    import subprocess
+    import sys
+
+    _write_big_marker(published, 1, 1)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+
+        def ask() -> str:
+            reader.stdin.write("?\n")
+            reader.stdin.flush()
+            return reader.stdout.readline().strip()
+
+        assert ask() == "1 1"
+
+        def build(target: Path) -> DbtResult:
+            _write_big_marker(target, 2, 2)
+            assert ask() == "1 1", "the reader must not see the build in progress"
+            return _result(0)
+
+        assert build_and_publish(published, build).ok
+        # The reader still holds the warehouse it opened, whole; a new reader sees the new one.
+        assert ask() == "1 1"
+        assert _read_table(published) == 2
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert reader.returncode == 0
