@@ -15,13 +15,18 @@ STAMP := $(VENV)/.installed
 LINT_LANDING := $(CURDIR)/tests/fixtures/landing_min
 # Extra arguments for `cxw run`, e.g. make run RUN_ARGS="--customers 1000 --days 90"
 RUN_ARGS ?=
+# `make gate` builds and validates a small generated warehouse here, apart from data/.
+GATE_DIR := $(CURDIR)/target/gate
+GATE_ARGS ?= --customers 1000 --days 60
 
-.PHONY: help setup run test lint pytest clean distclean
+.PHONY: help setup run test lint gate pytest clean distclean
 
 help:
 	@echo "make run        set up if needed, then generate data (if none) and build the warehouse"
-	@echo "make test       set up if needed, then lint and run the tests"
-	@echo "make lint       ruff check, ruff format --check, sqlfluff lint models"
+	@echo "make test       set up if needed, then lint, gate and pytest"
+	@echo "make lint       ruff check, ruff format --check, sqlfluff lint models, actionlint"
+	@echo "make gate       generate a small landing folder, dbt build it, validate it (cxw run)"
+	@echo "make pytest     the Python tests (they build their own warehouses)"
 	@echo "make setup      create .venv and install the project with its pinned dependencies"
 	@echo "make clean      remove build outputs and caches (keeps .venv and data/)"
 	@echo "make distclean  clean, and remove .venv and data/"
@@ -44,7 +49,15 @@ run: setup
 
 test: setup
 	$(MAKE) lint
+	$(MAKE) gate
 	$(MAKE) pytest
+
+# The same write-audit-publish path as `make run`: dbt build (models and tests), then
+# every Great Expectations suite, on fresh data generated with every fault.
+gate: setup
+	rm -rf $(GATE_DIR)
+	CXW_LANDING=$(GATE_DIR)/landing CXW_TRUTH=$(GATE_DIR)/truth \
+		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb $(BIN)/cxw run $(GATE_ARGS)
 
 pytest: setup
 	$(BIN)/pytest
@@ -53,6 +66,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint models
+	$(BIN)/actionlint
 
 clean:
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache *.egg-info
