@@ -58,6 +58,12 @@ CORRUPTIONS = [
         "fct_customer_journey: expect_column_values_to_be_unique(touchpoint_id)",
     ),
     (
+        "null_customer",
+        "update dim_customers set customer_id = null "
+        "where customer_id = (select min(customer_id) from dim_customers)",
+        "dim_customers: expect_column_values_to_not_be_null(customer_id)",
+    ),
+    (
         "null_survey_type",
         "update fct_survey_responses set survey_type = null "
         "where response_id = (select min(response_id) from fct_survey_responses)",
