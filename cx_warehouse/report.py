@@ -344,7 +344,7 @@ def _emotional_curve(connection) -> Chart:
             col=1,
         )
     figure.update_xaxes(tickangle=0, tickfont={"size": 10})
-    _layout(figure, height=330 * len(types))
+    _layout(figure, height=330 * max(len(types), 1))
     return Chart(
         "emotional_curve",
         "Emotional curve",

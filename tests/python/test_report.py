@@ -211,6 +211,19 @@ def test_report_shows_the_last_validation(
     assert 'href="data_docs/index.html"' in html
 
 
+@pytest.mark.dbt
+def test_report_on_empty_marts(small_build: Build, tmp_path: Path) -> None:
+    """A warehouse with no answers yet still gets a report, with empty charts."""
+    warehouse = _copy(small_build, tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(warehouse)) as connection:
+        for table in report.REQUIRED_TABLES:
+            connection.execute(f"delete from {table}")
+    assert main(["-q", "report", "--warehouse", str(warehouse)]) == 0
+    html = (tmp_path / report.REPORT_NAME).read_text(encoding="utf-8")
+    assert "Detractor follow-ups (0)" in html
+    assert "no answers" in html
+
+
 # --------------------------------------------------------------------------- errors
 
 
