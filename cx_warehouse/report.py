@@ -217,6 +217,7 @@ def _band_chart(key: str, title: str, points, y_title: str, colour: str, note: s
             x=months + months[::-1],
             y=upper + lower[::-1],
             fill="toself",
+            mode="lines",
             fillcolor=colour,
             opacity=0.2,
             line={"width": 0},
@@ -367,7 +368,7 @@ def _drivers(connection) -> Chart:
         go.Bar(
             orientation="h",
             y=[
-                f"{driver} (n = {count:,})"
+                f"{driver} ({count:,} with)"
                 for driver, count in zip(rows["driver"], rows["responses_with"], strict=True)
             ],
             x=list(rows["nps_difference"]),
@@ -390,7 +391,8 @@ def _drivers(connection) -> Chart:
         figure,
         "NPS of the answers whose journey had the driver minus NPS of those without it. "
         "Ranked by impact (top = largest); red: significant at 95 % with at least 30 "
-        "answers on each side; error bars are the difference's 95 % margin.",
+        "answers on each side; error bars are the difference's 95 % margin. A driver "
+        "no NPS answer's journey held is left out.",
     )
 
 
