@@ -22,7 +22,7 @@ GATE_ARGS ?= --customers 1000 --days 60
 .PHONY: help setup run test lint gate pytest clean distclean
 
 help:
-	@echo "make run        set up if needed, then generate data (if none) and build the warehouse"
+	@echo "make run        set up if needed, generate data (if none), build the warehouse, write the CX report"
 	@echo "make test       set up if needed, then lint, gate and pytest"
 	@echo "make lint       ruff check, ruff format --check, sqlfluff lint models, actionlint"
 	@echo "make gate       generate a small landing folder, dbt build it, validate it (cxw run)"

@@ -157,10 +157,35 @@ def add_validate(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=validate)
 
 
+def add_report(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="write the CX report (one HTML file) from the published warehouse",
+        description="Read the CX and quality marts of a warehouse (opened read-only) and "
+        "write a self-contained HTML report with charts: NPS, CSAT and CES by month with "
+        "their margins, NPS by channel and trigger, the journey funnel, the emotional "
+        "curve, NPS drivers, response rates, detractor follow-ups and data quality.",
+    )
+    parser.add_argument(
+        "--warehouse",
+        type=_path,
+        metavar="PATH",
+        help="DuckDB file to report on (default $CXW_WAREHOUSE, the published warehouse)",
+    )
+    parser.add_argument(
+        "--output",
+        type=_path,
+        metavar="PATH",
+        help="HTML file to write (default: cx_report.html beside the warehouse file)",
+    )
+    parser.set_defaults(handler=report)
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_generate,
     add_run,
     add_validate,
+    add_report,
 ]
 
 
@@ -292,6 +317,7 @@ def run(args: argparse.Namespace) -> int:
     """``cxw run``: generate when the landing folder is empty, build, validate, publish."""
     from cx_warehouse.dbt import needs_deps, run_dbt
     from cx_warehouse.publish import build_and_publish, build_path
+    from cx_warehouse.report import ReportError, build_report
     from cx_warehouse.validate import default_docs_dir, format_summary
 
     started = time.perf_counter()
@@ -337,12 +363,17 @@ def run(args: argparse.Namespace) -> int:
             f"(failed build kept in {build_path(locations.warehouse)})"
         )
 
+    try:
+        report_file = build_report(locations.warehouse)
+    except ReportError as error:
+        raise CommandFailed(f"published {locations.warehouse}, but no report: {error}") from None
     print(
         f"\nbuilt, validated and published in {time.perf_counter() - started:.0f} s\n"
         f"warehouse:  {locations.warehouse}\n"
         f"landing:    {locations.landing}\n"
         f"dbt logs:   {result.log_path / 'dbt.log'}\n"
-        f"dbt target: {result.target_path} (manifest.json, run_results.json)"
+        f"dbt target: {result.target_path} (manifest.json, run_results.json)\n"
+        f"report:     {report_file}"
     )
     return 0
 
@@ -376,6 +407,22 @@ def validate(args: argparse.Namespace) -> int:
     print(format_summary(report))
     if not report.ok:
         raise CommandFailed(report.reason())
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    """``cxw report``: the CX report as one HTML file."""
+    from cx_warehouse.report import ReportError, build_report
+
+    flag = "--warehouse" if args.warehouse else "CXW_WAREHOUSE"
+    warehouse = args.warehouse or Locations.from_env().warehouse
+    if args.output is not None and args.output.is_dir():
+        raise UsageError(f"--output {args.output}: a folder, not a file")
+    try:
+        written = build_report(warehouse, args.output)
+    except ReportError as error:
+        raise UsageError(f"{flag} {error}") from None
+    print(f"report: {written}")
     return 0
 
 

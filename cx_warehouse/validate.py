@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 DOCS_DIR_NAME = "data_docs"
 DOCS_SITE = "cx_warehouse"
+# Written beside the Data Docs' index.html: the last result, for the CX report.
+VALIDATION_RESULT_NAME = "last_validation.json"
 
 # Staging models of the daily landing entities (<system>/<entity>/dt=YYYY-MM-DD/):
 # their partition_date spans the landed days.
@@ -301,6 +303,34 @@ class ValidationReport:
         where = "suite" if suites == 1 else "suites"
         docs = f" (data docs: {self.docs_index})" if self.docs_index else ""
         return f"validation failed, {len(failures)} {noun} in {suites} {where}: {shown}{docs}"
+
+
+def validation_result(report: ValidationReport) -> dict[str, Any]:
+    """The report as plain JSON data: verdict, counts per suite, failures."""
+    return {
+        "ok": report.ok,
+        "validated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "warehouse": str(report.warehouse),
+        "landed_days": [
+            None if day is None else day.isoformat()
+            for day in (report.window.start, report.window.end)
+        ],
+        "seconds": round(report.seconds, 1),
+        "expectations": sum(result.expectations for result in report.suites),
+        "failed": len(report.failures),
+        "skipped": sum(len(result.skipped) for result in report.suites),
+        "suites": [
+            {
+                "suite": result.suite,
+                "rows": result.rows,
+                "expectations": result.expectations,
+                "failed": len(result.failures),
+                "skipped": len(result.skipped),
+            }
+            for result in report.suites
+        ],
+        "failures": [str(failure) for failure in report.failures],
+    }
 
 
 def format_summary(report: ValidationReport) -> str:
@@ -598,7 +628,7 @@ def validate_warehouse(
         except OSError as error:
             docs_error = f"{error.strerror or error}: {error.filename or docs_dir}"
             log.warning("data docs not written: %s", docs_error)
-    return ValidationReport(
+    report = ValidationReport(
         warehouse=warehouse,
         window=window,
         suites=tuple(results),
@@ -606,3 +636,7 @@ def validate_warehouse(
         seconds=time.perf_counter() - started,
         docs_error=docs_error,
     )
+    if docs_index is not None:
+        result = json.dumps(validation_result(report), indent=2)
+        (docs_dir / VALIDATION_RESULT_NAME).write_text(result + "\n", encoding="utf-8")
+    return report

@@ -41,6 +41,9 @@ def test_run_publishes_and_a_failed_build_changes_nothing(
     assert "INFO generating 150 customers" in captured.err
     assert str(warehouse) in captured.out
     assert warehouse.is_file()
+    report = isolated_locations / "cx_report.html"
+    assert f"report:     {report}" in captured.out, "cxw run ends with the report's path"
+    assert report.is_file()
     assert not build_path(warehouse).exists()
     assert any(path.is_file() for path in landing.rglob("*"))
     with duckdb.connect(str(warehouse), read_only=True) as connection:
