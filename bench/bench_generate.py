@@ -20,12 +20,12 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+import harness
 
 RESULTS = Path(__file__).resolve().parent / "results" / "generate.json"
 
@@ -54,12 +54,13 @@ def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def measure(customers: int, days: int, seed: int, root: Path, quiet: bool, keep: bool) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix=f"gen-{customers}-", dir=root))
+def measure(customers: int, days: int, seed: int, workdir: Path, quiet: bool) -> dict:
+    """Generate into ``workdir``/landing and ``workdir``/truth in a child process."""
+    workdir.mkdir(parents=True, exist_ok=True)
     out = workdir / "rows.json"
     command = [
         sys.executable,
-        __file__,
+        str(Path(__file__).resolve()),
         "--child",
         str(customers),
         str(days),
@@ -67,46 +68,31 @@ def measure(customers: int, days: int, seed: int, root: Path, quiet: bool, keep:
         str(workdir),
         str(out),
     ]
-    stderr_file = workdir / "stderr.txt"
-    started = time.perf_counter()
-    with stderr_file.open("wb") as stderr:
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stderr=stderr if quiet else None
+    output = workdir / "output.txt"
+    run = harness.run(command, stdout=output if quiet else None)
+    if not run.ok:
+        tail = (
+            output.read_text(encoding="utf-8", errors="replace").splitlines()[-15:] if quiet else []
         )
-        # wait4 gives this child's own resource usage (RUSAGE_CHILDREN would be the
-        # max over every child so far).
-        _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        tail = stderr_file.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
-        if not keep:
-            shutil.rmtree(workdir, ignore_errors=True)
         raise BenchFailed(
-            f"generator failed at {customers:,} customers after {wall:.0f} s "
-            f"(exit code {process.returncode}, peak RSS {usage.ru_maxrss // 1024:,} MB)"
+            f"generator failed at {customers:,} customers after {run.wall_seconds:.0f} s "
+            f"(exit code {run.returncode}, peak RSS {run.peak_rss_mb:,.0f} MB)"
             + ("\n" + "\n".join(tail) if tail else "")
         )
     rows = json.loads(out.read_text(encoding="utf-8"))
     total = sum(rows.values())
-    result = {
+    return {
         "customers": customers,
         "days": days,
         "rows": total,
         "rows_by_entity": rows,
-        "wall_seconds": round(wall, 3),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
-        "rows_per_second": round(total / wall),
-        # ru_maxrss is KiB on Linux, bytes on macOS.
-        "peak_rss_mb": round(usage.ru_maxrss / (1024 if sys.platform != "darwin" else 1024**2)),
+        "wall_seconds": round(run.wall_seconds, 3),
+        "cpu_seconds": round(run.cpu_seconds, 3),
+        "rows_per_second": round(total / run.wall_seconds),
+        "peak_rss_mb": round(run.peak_rss_mb),
         "landing_mb": round(folder_bytes(workdir / "landing") / 1024**2, 1),
         "truth_mb": round(folder_bytes(workdir / "truth") / 1024**2, 1),
     }
-    if keep:
-        result["workdir"] = str(workdir)
-    else:
-        shutil.rmtree(workdir)
-    return result
 
 
 def growth(runs: list[dict]) -> list[dict]:
@@ -181,12 +167,18 @@ def main(argv: list[str] | None = None) -> int:
     failure = None
     for customers in scales:
         print(f"bench: {customers:,} customers x {args.days} days ...", file=sys.stderr)
+        workdir = Path(tempfile.mkdtemp(prefix=f"gen-{customers}-", dir=root))
         try:
-            runs.append(measure(customers, args.days, args.seed, root, args.quiet, args.keep))
+            runs.append(measure(customers, args.days, args.seed, workdir, args.quiet))
         except BenchFailed as error:
             failure = str(error)
             print(f"bench: {failure}", file=sys.stderr)
             break
+        finally:
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep:
+            runs[-1]["workdir"] = str(workdir)
     ratios = growth(runs)
     print(table(runs, ratios))
 

@@ -1,0 +1,180 @@
+"""The build benchmark's own parts (bench/): never its timings, only what it reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cx_warehouse.paths import PROJECT_DIR
+
+sys.path.insert(0, str(PROJECT_DIR / "bench"))
+
+import bench_build
+import harness
+
+
+def test_link_landing_keeps_reference_files_and_days_up_to_the_last(tmp_path: Path) -> None:
+    source = tmp_path / "gen"
+    for day in ("2025-01-01", "2025-01-02", "2025-01-03"):
+        part = source / "shop" / "orders" / f"dt={day}" / "part-00000.jsonl"
+        part.parent.mkdir(parents=True)
+        part.write_text(day, encoding="utf-8")
+    (source / "stores").mkdir()
+    (source / "stores" / "stores.csv").write_text("store_id\n", encoding="utf-8")
+    target = tmp_path / "landing"
+    (target / "stale").mkdir(parents=True)
+
+    count = bench_build.link_landing(source, target, date(2025, 1, 2))
+
+    files = sorted(str(path.relative_to(target)) for path in target.rglob("*") if path.is_file())
+    assert files == [
+        "shop/orders/dt=2025-01-01/part-00000.jsonl",
+        "shop/orders/dt=2025-01-02/part-00000.jsonl",
+        "stores/stores.csv",
+    ]
+    assert count == 3
+    assert not (target / "stale").exists()
+    assert bench_build.extra_days(365) == (4, 8)
+    assert bench_build.extra_days(7) == (1, 2)
+
+
+def test_floor_reads_every_landing_table_the_sources_read(tmp_path: Path) -> None:
+    entities = bench_build.landing_entities(PROJECT_DIR, tmp_path / "it's here")
+    assert {
+        "shop__events",
+        "shop__orders",
+        "callcenter__agents",
+        "privacy__erasure_requests",
+    } <= set(entities)
+    for relation in entities.values():
+        assert "__LANDING__" not in relation and "{name}" not in relation
+        assert "it''s here" in relation
+    assert "read_parquet" in entities["shop__events"]
+
+
+def test_replay_takes_each_models_statements_in_finishing_order() -> None:
+    def query(node: str | None, sql: str) -> str:
+        data = {"sql": sql, "node_info": {"unique_id": node} if node else {}}
+        return json.dumps({"info": {"name": "SQLQuery"}, "data": data})
+
+    log = [
+        query(None, "select schema_name from information_schema.schemata"),
+        query("model.p.b", "create table b__dbt_tmp as select 1"),
+        query("model.p.a", "create table a__dbt_tmp as select 1"),
+        json.dumps({"info": {"name": "SQLCommit"}, "data": {}}),
+        query("model.p.b", "alter table b__dbt_tmp rename to b"),
+        query("test.p.not_null_a", "select 1"),
+        "not json",
+    ]
+    run_results = {"results": [{"unique_id": "model.p.a"}, {"unique_id": "model.p.b"}]}
+    assert bench_build.replay_queries(log, run_results) == [
+        "create table a__dbt_tmp as select 1",
+        "create table b__dbt_tmp as select 1",
+        "alter table b__dbt_tmp rename to b",
+    ]
+
+
+def _run(customers: int, build: float, floor: float | None = None, **extra) -> dict:
+    run = {
+        "customers": customers,
+        "full_build": {"wall_seconds": build, "models_top": [{"model": "slow", "seconds": 9.0}]},
+        "failures": [],
+    }
+    if floor is not None:
+        run["floor"] = {"median_seconds": floor}
+    run.update(extra)
+    return run
+
+
+def test_goals_say_met_missed_or_not_measured_and_name_the_slow_models() -> None:
+    incremental = {
+        "incremental_models": 0,
+        "one": {"wall_seconds": 50.0, "share_of_full": 0.5, "models_top": []},
+        "two": {"wall_seconds": 55.0, "models_top": [{"model": "slow", "seconds": 9.0}]},
+        "two_over_one": 1.1,
+    }
+    runs = [
+        _run(10_000, 100.0, 10.0),
+        _run(
+            100_000,
+            120.0,
+            60.0,
+            validate={"wall_seconds": 60.0, "share_of_build": 0.5},
+            incremental=incremental,
+        ),
+    ]
+    goals = {goal["goal"]: goal for goal in bench_build.evaluate_goals(runs)}
+    assert goals["full build <= 3x the floor"]["status"] == "met"
+    assert "at 100,000:" in goals["full build <= 3x the floor"]["text"]
+    assert goals["validation <= 25% of the build"]["status"] == "missed"
+    assert goals["2% run / 1% run between 1.5 and 2.5"]["status"] == "missed"
+    assert "slow 9.0 s" in goals["2% run / 1% run between 1.5 and 2.5"]["text"]
+    assert goals["dbt overhead <= 1.1x"]["status"] == "not measured"
+    assert goals["1M / 100k build time <= 12x"]["status"] == "not measured"
+
+    only_small = {goal["goal"]: goal for goal in bench_build.evaluate_goals(runs[:1])}
+    floor = only_small["full build <= 3x the floor"]
+    assert floor["status"] == "missed"
+    assert "goal is set at 100,000" in floor["text"] and "slow 9.0 s" in floor["text"]
+
+
+def test_harness_measures_the_whole_process_tree_and_stops_it_on_timeout(tmp_path: Path) -> None:
+    # The child only waits; its own child holds ~200 MB for a while.
+    grandchild = "b = bytearray(200 * 1024 * 1024); import time; time.sleep(1.5)"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}])"
+    measured = harness.run([sys.executable, "-c", child])
+    assert measured.ok
+    assert measured.peak_rss_mb >= 150
+
+    stopped = harness.run(
+        [sys.executable, "-c", "import time; time.sleep(60)"],
+        stdout=tmp_path / "out.txt",
+        timeout=0.5,
+    )
+    assert stopped.timed_out and not stopped.ok
+
+
+@pytest.mark.dbt
+def test_bench_build_end_to_end_writes_the_table_the_json_and_every_goal(tmp_path: Path) -> None:
+    output = tmp_path / "build.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT_DIR / "bench" / "bench_build.py"),
+            "--scales",
+            "200",
+            "--days",
+            "7",
+            "--repeat",
+            "1",
+            "--skip-incremental",
+            "--reuse",
+            str(tmp_path / "bench"),
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    report = json.loads(output.read_text(encoding="utf-8"))
+    (run,) = report["runs"]
+    assert run["customers"] == 200 and run["failures"] == []
+    for step in ("generate", "fixed_cost", "full_build", "floor", "validate", "overhead"):
+        assert step in run, step
+    assert run["generate"]["rows"] > 0
+    assert run["full_build"]["models_top"] and len(run["full_build"]["models_top"]) <= 10
+    assert run["overhead"]["statements"] > run["overhead"]["models"] > 0
+    assert len(run["floor"]["entities"]) >= 10
+    assert len(report["goals"]) == 7
+    for goal in report["goals"]:
+        assert goal["status"] in {"met", "missed", "not measured"}
+        assert f"{goal['status']:<12} {goal['goal']}: " in completed.stdout
+    assert "slowest models, full build at 200 customers:" in completed.stdout
+    assert "goals (at 100,000 customers unless said):" in completed.stdout
