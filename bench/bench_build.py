@@ -139,6 +139,37 @@ def model_times(run_results: dict) -> list[dict]:
     return sorted(models, key=lambda model: model["seconds"], reverse=True)
 
 
+def models_from_log(log_lines) -> tuple[list[dict], list[str]]:
+    """From dbt's JSON log: the models that finished, slowest first, and those still running."""
+    finished, started = {}, {}
+    for line in log_lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        name = event.get("info", {}).get("name")
+        data = event.get("data", {})
+        node = (data.get("node_info") or {}).get("unique_id", "")
+        if not node.startswith("model."):
+            continue
+        if name == "NodeStart":
+            started[node] = event["info"].get("ts", "")
+        elif name == "NodeFinished":
+            run_result = data.get("run_result") or {}
+            finished[node] = {
+                "model": node.split(".")[-1],
+                "seconds": round(run_result.get("execution_time") or 0.0, 3),
+                "status": run_result.get("status"),
+            }
+    running = [
+        f"{node.split('.')[-1]} (since {ts[11:19]})"
+        for node, ts in started.items()
+        if node not in finished
+    ]
+    models = sorted(finished.values(), key=lambda model: model["seconds"], reverse=True)
+    return models, running
+
+
 def replay_queries(log_lines, run_results: dict) -> list[str]:
     """Every statement dbt sent for each model, from its JSON log, model after model.
 
@@ -566,24 +597,35 @@ class Bench:
     ) -> dict:
         for stale in warehouse.parent.glob(f"{warehouse.name}*"):
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+        log_path = logfile.with_suffix("")  # dbt's own JSON log, for a build that is stopped
+        shutil.rmtree(log_path, ignore_errors=True)
         run, results = self.dbt(
-            ["build"],
+            ["build", "--log-format-file", "json"],
             landing=landing,
             warehouse=warehouse,
             target=target,
             logfile=logfile,
             memory_limit=memory_limit,
+            log_path=log_path,
             check=False,
         )
-        models = model_times(results)
-        result = {
-            **run.as_dict(),
-            "memory_limit": memory_limit or self.memory_limit,
-            "models_total_seconds": round(sum(model["seconds"] for model in models), 3),
-            "models_top": models[:10],
-        }
+        result = {**run.as_dict(), "memory_limit": memory_limit or self.memory_limit}
+        if results:
+            models = model_times(results)
+        else:  # stopped before dbt wrote run_results.json: what its log says so far
+            with (log_path / "dbt.log").open(encoding="utf-8") as lines:
+                models, result["running_when_stopped"] = models_from_log(lines)
+        result["models_total_seconds"] = round(sum(model["seconds"] for model in models), 3)
+        result["models_top"] = models[:10]
         if not run.ok:
-            raise StepFailed(f"full build: exit code {run.returncode} (log {logfile})", result)
+            why = "timed out" if run.timed_out else f"exit code {run.returncode}"
+            running = ", ".join(result.get("running_when_stopped", []))
+            raise StepFailed(
+                f"full build: {why} after {run.wall_seconds:.0f} s"
+                + (f", still running: {running}" if running else "")
+                + f" (log {logfile})",
+                result,
+            )
         return result
 
     def overhead(self, landing: Path, warehouse: Path, target: Path, folder: Path) -> dict:

@@ -79,6 +79,22 @@ def test_replay_takes_each_models_statements_in_finishing_order() -> None:
     ]
 
 
+def test_a_stopped_build_still_names_its_finished_and_running_models() -> None:
+    def event(name: str, node: str, **data) -> str:
+        info = {"name": name, "ts": "2026-11-28T12:19:53.300162Z"}
+        return json.dumps({"info": info, "data": {"node_info": {"unique_id": node}, **data}})
+
+    log = [
+        event("NodeStart", "model.p.fast"),
+        event("NodeStart", "model.p.slow"),
+        event("NodeFinished", "model.p.fast", run_result={"execution_time": 1.5, "status": "ok"}),
+        event("NodeStart", "test.p.not_null"),
+    ]
+    models, running = bench_build.models_from_log(log)
+    assert models == [{"model": "fast", "seconds": 1.5, "status": "ok"}]
+    assert running == ["slow (since 12:19:53)"]
+
+
 def _run(customers: int, build: float, floor: float | None = None, **extra) -> dict:
     run = {
         "customers": customers,
