@@ -427,15 +427,31 @@ def table(runs: list[dict], goals: list[dict]) -> str:
 # --------------------------------------------------------------------------- children
 
 
-def duckdb_settings(memory_limit: str, temp_directory: Path) -> list[str]:
-    """The profile's DuckDB settings (profiles.yml), as SET statements."""
-    temp = str(temp_directory).replace("'", "''")
-    return [
-        f"set memory_limit = '{memory_limit}'",
-        f"set temp_directory = '{temp}'",
-        "set preserve_insertion_order = false",
-        "set TimeZone = 'UTC'",
-    ]
+def duckdb_settings(profiles: Path, env: dict[str, str]) -> list[str]:
+    """The DuckDB options of profiles.yml's dev output, as SET statements.
+
+    Both ``config_options`` and ``settings`` are read, their Jinja rendered with
+    ``env_var()`` over ``env`` laid on the environment, as dbt would for a build
+    with that environment: the floor and the replay run with what dbt runs with.
+    """
+    import jinja2
+
+    variables = {**os.environ, **env}
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in variables:
+            return variables[name]
+        if default is None:
+            raise KeyError(f"profiles.yml needs {name}")
+        return default
+
+    output = yaml.safe_load(profiles.read_text(encoding="utf-8"))["cx_warehouse"]["outputs"]["dev"]
+    options = {**(output.get("config_options") or {}), **(output.get("settings") or {})}
+    statements = []
+    for key, value in options.items():
+        text = jinja2.Environment().from_string(str(value)).render(env_var=env_var)
+        statements.append(f"set {key} = '{text.replace(chr(39), chr(39) * 2)}'")
+    return statements
 
 
 def floor_child(spec_file: Path) -> None:
@@ -473,6 +489,11 @@ class Bench:
         self.args = args
         self.root = root
         self.memory_limit = os.environ.get("CXW_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+
+    def settings(self, database: Path) -> list[str]:
+        """The profile's DuckDB options for a database file, as for a dbt build on it."""
+        env = {"CXW_WAREHOUSE": str(database), "CXW_MEMORY_LIMIT": self.memory_limit}
+        return duckdb_settings(PROJECT / "profiles.yml", env)
 
     def log(self, message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)
@@ -570,7 +591,7 @@ class Bench:
             database.parent.mkdir(parents=True)
             spec = {
                 "database": str(database),
-                "settings": duckdb_settings(self.memory_limit, Path(f"{database}.tmp")),
+                "settings": self.settings(database),
                 "entities": entities,
             }
             self.log(f"floor {attempt + 1}/{self.args.repeat}")
@@ -662,7 +683,7 @@ class Bench:
         self.log(f"dbt overhead: replaying {len(statements)} statements")
         spec = {
             "database": str(replay_db),
-            "settings": duckdb_settings(self.memory_limit, Path(f"{replay_db}.tmp")),
+            "settings": self.settings(replay_db),
             "statements": statements,
         }
         replay = self.python_child(
@@ -774,12 +795,12 @@ class Bench:
             warehouse.parent.mkdir(parents=True, exist_ok=True)
             self.log(f"{customers:,}: fixed cost")
             run["fixed_cost"] = self.fixed_cost(landing, warehouse, target, folder)
+            self.log(f"{customers:,}: floor")
+            run["floor"] = self.floor(landing, folder)
             self.log(f"{customers:,}: full build")
             run["full_build"] = self.full_build(
                 landing, warehouse, target, folder / "logs" / "full-build.txt"
             )
-            self.log(f"{customers:,}: floor")
-            run["floor"] = self.floor(landing, folder)
             if not light:
                 run["validate"] = self.validate(
                     warehouse, folder, run["full_build"]["wall_seconds"]

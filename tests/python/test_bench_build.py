@@ -57,6 +57,16 @@ def test_floor_reads_every_landing_table_the_sources_read(tmp_path: Path) -> Non
     assert "read_parquet" in entities["shop__events"]
 
 
+def test_floor_and_replay_take_their_duckdb_options_from_the_profile(tmp_path: Path) -> None:
+    database = tmp_path / "it's.duckdb"
+    env = {"CXW_WAREHOUSE": str(database), "CXW_MEMORY_LIMIT": "3GB"}
+    statements = bench_build.duckdb_settings(PROJECT_DIR / "profiles.yml", env)
+    assert "set memory_limit = '3GB'" in statements
+    quoted = str(database).replace("'", "''")
+    assert f"set temp_directory = '{quoted}.tmp'" in statements
+    assert any(statement.startswith("set preserve_insertion_order") for statement in statements)
+
+
 def test_replay_takes_each_models_statements_in_finishing_order() -> None:
     def query(node: str | None, sql: str) -> str:
         data = {"sql": sql, "node_info": {"unique_id": node} if node else {}}
