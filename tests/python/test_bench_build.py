@@ -164,7 +164,7 @@ def test_goals_say_met_missed_or_not_measured_and_name_the_slow_models() -> None
 
 def test_harness_measures_the_whole_process_tree_and_stops_it_on_timeout(tmp_path: Path) -> None:
     # The child only waits; its own child holds ~200 MB for a while.
-    grandchild = "b = bytearray(200 * 1024 * 1024); import time; time.sleep(1.5)"
+    grandchild = "b = b'x' * (200 * 1024 * 1024); import time; time.sleep(1.5)"
     child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}])"
     measured = harness.run([sys.executable, "-c", child])
     assert measured.ok
