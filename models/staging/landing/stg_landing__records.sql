@@ -66,12 +66,12 @@ erased_identifiers as (
 
 erased_patterns as (
 
-    select
-        '%' || case
+    select distinct
+        case
             when identifier_type = 'phone'
                 then {{ dbt.right('identifier', 9) }}
             else {{ compact_text('identifier') }}
-        end || '%' as pattern
+        end as pattern
 
     from erased_identifiers
 
@@ -207,17 +207,37 @@ keyed as (
 
 ),
 
+compacted as (
+
+    select
+        landing_record_id,
+        {{ compact_text('line') }} as compact_line
+
+    from keyed
+
+    where line is not null
+
+),
+
+erased_records as (
+
+    {{ texts_containing_any(
+        'compacted', 'landing_record_id', 'compact_line',
+        'erased_patterns', 'pattern',
+    ) }}
+
+),
+
 flagged as (
 
     select
-        *,
-        coalesce(exists (
-            select 1
-            from erased_patterns
-            where {{ compact_text('keyed.line') }} like erased_patterns.pattern
-        ), false) as is_erased
+        keyed.*,
+        erased_records.landing_record_id is not null as is_erased
 
     from keyed
+
+    left join erased_records
+        on keyed.landing_record_id = erased_records.landing_record_id
 
 ),
 
