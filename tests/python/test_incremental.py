@@ -1,7 +1,7 @@
 """Incremental builds equal a full refresh of the same landing data, row for row.
 
 One generated landing folder (1000 customers x 30 days) is delivered into a fresh
-landing folder over four incremental builds, the way a real feed arrives: day
+landing folder over five incremental builds, the way a real feed arrives: day
 folders in order, some of them (clickstream, email events, call records) days late,
 and the erasure requests file growing only in later deliveries, after the data it
 erases is already built. A full refresh of the final landing folder must then give
@@ -32,7 +32,10 @@ START = date(2025, 1, 1)
 DELIVERIES = [
     (8, {"shop/events": [3, 7], "marketing/email_events": [5]}, 0),
     (16, {"callcenter/calls": [12], "shop/events": [15]}, 1),
-    (24, {"stores/transactions": [20]}, 1),
+    (20, {"shop/events": [19], "stores/transactions": [18]}, None),
+    # every erasure has arrived: the last two runs read only new files (events are
+    # duplicated across days 23/24 and 24/25: an earlier held delivery must win)
+    (24, {"shop/events": [23]}, None),
     (DAYS, {}, None),
 ]
 # Logs of the builds' own history (see the module docstring).
