@@ -9,7 +9,22 @@
     an identifier of an erased person (erased_identifiers: emails, cards
     and customer ids as text, phones by their last nine digits; spaces and
     dashes ignored on both sides).
+
+    Incremental: a run reads only the landing files it does not hold yet
+    (landing_files_to_load) and replaces the rows of each file it reads;
+    when the erased identifiers change (erasure_fingerprint) it rereads
+    every file, so that an erasure reaches the lines already held.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cxw_incremental_strategy(),
+    unique_key='file_name',
+    on_schema_change='fail',
+) }}
+
+{%- set reload_all = '(select fingerprint from fingerprint) != '
+    ~ '(select max(held.erasure_fingerprint) from ' ~ this ~ ' as held)' -%}
 
 {%- set text_entities = [
     {'system': 'shop', 'entity': 'customers', 'format': 'json',
@@ -45,6 +60,33 @@
 
 with
 
+erased_identifiers as (
+
+    {{ erased_identifiers() }}
+
+),
+
+erased_searched as (
+
+    select
+        identifier_type,
+        identifier
+
+    from erased_identifiers
+
+    where
+        identifier_type in (
+            'email', 'phone', 'customer_id', 'loyalty_card', 'invitation_id'
+        )
+
+),
+
+fingerprint as (
+
+    {{ erasure_fingerprint('erased_searched') }}
+
+),
+
 {% for spec in text_entities %}
 {{ spec.system }}__{{ spec.entity }} as (
 
@@ -55,30 +97,21 @@ with
 
     from {{ source(spec.system, spec.entity) }}
 
+    where {{ landing_files_to_load(reload_all) }}
+
 ),
 
 {% endfor %}
-erased_identifiers as (
-
-    {{ erased_identifiers() }}
-
-),
-
 erased_patterns as (
 
-    select
-        '%' || case
+    select distinct
+        case
             when identifier_type = 'phone'
                 then {{ dbt.right('identifier', 9) }}
             else {{ compact_text('identifier') }}
-        end || '%' as pattern
+        end as pattern
 
-    from erased_identifiers
-
-    where
-        identifier_type in (
-            'email', 'phone', 'customer_id', 'loyalty_card', 'invitation_id'
-        )
+    from erased_searched
 
 ),
 
@@ -90,6 +123,8 @@ shop__events as (
         partition_date
 
     from {{ source('shop', 'events') }}
+
+    where {{ landing_files_to_load(reload_all) }}
 
 ),
 
@@ -207,17 +242,37 @@ keyed as (
 
 ),
 
+compacted as (
+
+    select
+        landing_record_id,
+        {{ compact_text('line') }} as compact_line
+
+    from keyed
+
+    where line is not null
+
+),
+
+erased_records as (
+
+    {{ texts_containing_any(
+        'compacted', 'landing_record_id', 'compact_line',
+        'erased_patterns', 'pattern',
+    ) }}
+
+),
+
 flagged as (
 
     select
-        *,
-        coalesce(exists (
-            select 1
-            from erased_patterns
-            where {{ compact_text('keyed.line') }} like erased_patterns.pattern
-        ), false) as is_erased
+        keyed.*,
+        erased_records.landing_record_id is not null as is_erased
 
     from keyed
+
+    left join erased_records
+        on keyed.landing_record_id = erased_records.landing_record_id
 
 ),
 
@@ -241,7 +296,8 @@ final as (
         rejection_rule,
         rejection_reason,
         is_erased,
-        partition_date
+        partition_date,
+        (select fingerprint.fingerprint from fingerprint) as erasure_fingerprint
 
     from flagged
 

@@ -4,7 +4,30 @@
     folder, then file name). An erased person's events keep their rows;
     the anonymous_id (the cookie) is nulled on every event of a cookie that
     ever logged in as an erased customer.
+
+    Incremental: a run reads only landing files it does not hold yet
+    (landing_files_to_load); an event_id it already holds is replaced only
+    when the new delivery sits in an earlier day or file. When the erased
+    identifiers or cookies change (erasure_fingerprint), every file is
+    reread, so an erasure reaches the events already held.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cxw_incremental_strategy(),
+    unique_key='event_id',
+    on_schema_change='fail',
+) }}
+
+{#- a delivery already held from an earlier day or file wins -#}
+{%- if is_incremental() %}
+{%- set earlier_than_held = '(held.event_id is null'
+    ~ ' or ranked.partition_date < held.partition_date'
+    ~ ' or (ranked.partition_date = held.partition_date'
+    ~ ' and ranked.file_name < held.file_name))' %}
+{%- else %}
+{%- set earlier_than_held = 'true' %}
+{%- endif %}
 
 with
 
@@ -48,6 +71,60 @@ erased_cookies as (
 
 ),
 
+erased_keys as (
+
+    select
+        identifier_type,
+        identifier
+
+    from erased_identifiers
+
+    where identifier_type = 'customer_id'
+
+    union all
+
+    select
+        'anonymous_id' as identifier_type,
+        anonymous_id as identifier
+
+    from erased_cookies
+
+),
+
+fingerprint as (
+
+    {{ erasure_fingerprint('erased_keys') }}
+
+),
+
+batch as (
+
+    select *
+
+    from source
+
+    where {{ landing_files_to_load(
+        '(select fingerprint from fingerprint) != '
+        ~ '(select max(held.erasure_fingerprint) from ' ~ this ~ ' as held)'
+    ) }}
+
+),
+{%- if is_incremental() %}
+
+held as (
+
+    select
+        event_id,
+        partition_date,
+        file_name
+
+    from {{ this }}
+
+    where file_name not in (select batch.file_name from batch)
+
+),
+{%- endif %}
+
 ranked as (
 
     select
@@ -57,7 +134,7 @@ ranked as (
             order by partition_date, file_name
         ) as delivery_rank
 
-    from source
+    from batch
 
     where event_id is not null
 
@@ -76,8 +153,15 @@ flagged as (
 
     left join erased_cookies
         on ranked.anonymous_id = erased_cookies.anonymous_id
+    {%- if is_incremental() %}
 
-    where ranked.delivery_rank = 1
+    left join held
+        on ranked.event_id = held.event_id
+    {%- endif %}
+
+    where
+        ranked.delivery_rank = 1
+        and {{ earlier_than_held }}
 
 ),
 
@@ -98,7 +182,8 @@ final as (
         file_name,
         is_erased,
         partition_date,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at
+        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
+        (select fingerprint.fingerprint from fingerprint) as erasure_fingerprint
 
     from flagged
 

@@ -1,0 +1,67 @@
+{% macro texts_containing_any(texts, id_column, text_column, patterns, pattern_column) %}
+    {#- A select of the distinct id_column of the rows of the relation or CTE
+        texts whose text_column contains (as a substring) any pattern_column
+        of patterns. The same answer as a `like '%pattern%'` test of every
+        text against every pattern, without that nested loop: every
+        occurrence of a pattern of at least gram_length + stride - 1
+        characters covers a whole gram_length-character slice of the text
+        starting at a position 1, 1 + stride, 1 + 2 * stride, ... and that
+        slice equals the pattern's slice at one of its first `stride`
+        offsets. So texts are cut into those slices, joined to the patterns'
+        slices by equality, and the candidates are confirmed by a substring
+        test. Shorter patterns (none among the identifiers today) fall back
+        to the nested loop. -#}
+    {%- set gram_length = 6 -%}
+    {%- set stride = 3 -%}
+    {%- set min_length = gram_length + stride - 1 -%}
+    select distinct text_grams.{{ id_column }}
+
+    from (
+        select
+            {{ id_column }},
+            {{ text_column }} as searched_text,
+            {{ gram_positions(
+                dbt.length(text_column), gram_length, stride
+            ) }} as gram_position
+
+        from {{ texts }}
+
+        where {{ text_column }} is not null
+    ) as text_grams
+
+    inner join (
+        {%- for offset in range(stride) %}
+        select
+            {{ pattern_column }} as pattern,
+            substring({{ pattern_column }}, {{ offset + 1 }}, {{ gram_length }}) as gram
+
+        from {{ patterns }}
+
+        where {{ dbt.length(pattern_column) }} >= {{ min_length }}
+        {%- if not loop.last %}
+
+        union all
+        {% endif %}
+        {%- endfor %}
+    ) as pattern_grams
+        on
+            substring(
+                text_grams.searched_text,
+                text_grams.gram_position,
+                {{ gram_length }}
+            ) = pattern_grams.gram
+            and {{ dbt.position('pattern_grams.pattern', 'text_grams.searched_text') }} > 0
+
+    union distinct
+
+    select {{ texts }}.{{ id_column }}
+
+    from {{ texts }}
+
+    inner join {{ patterns }}
+        on
+            {{ dbt.length(patterns ~ '.' ~ pattern_column) }} < {{ min_length }}
+            and {{ dbt.position(
+                patterns ~ '.' ~ pattern_column, texts ~ '.' ~ text_column
+            ) }} > 0
+{%- endmacro %}
