@@ -21,7 +21,8 @@
         row per physical line, a blank line null; Parquet by column name
         across parts (spark.sql.parquet.mergeSchema, profiles.yml).
         file_name comes from _metadata.file_path, partition_date from the
-        dt= folder. -#}
+        dt= folder. Then the erased identifiers, once, as a table (see
+        spark__erased_identifiers). -#}
     {%- if execute -%}
         {%- set landing = landing_path() -%}
         {%- do run_query('create schema if not exists ' ~ landing_schema()) -%}
@@ -66,6 +67,15 @@
             {%- endset -%}
             {%- do run_query(sql) -%}
         {%- endfor -%}
+        {#- Parquet tables on Spark's session catalog cannot be replaced. -#}
+        {%- do run_query(
+            'drop table if exists ' ~ landing_schema() ~ '.erased_identifiers'
+        ) -%}
+        {%- do run_query(
+            'create table ' ~ landing_schema()
+            ~ '.erased_identifiers using parquet as '
+            ~ default__erased_identifiers()
+        ) -%}
     {%- endif -%}
 {%- endmacro %}
 
