@@ -132,6 +132,7 @@ def test_every_mart_is_the_same_on_spark(builds: dict, session) -> None:
     marts = _marts(builds["duckdb"].result.target_path)
     assert len(marts) >= 10
     differences: list[str] = []
+    compared = 0
     with duckdb.connect(str(builds["duckdb"].warehouse), read_only=True) as connection:
         for name in marts:
             columns = [row[0] for row in connection.execute(f"describe {name}").fetchall()]
@@ -146,8 +147,9 @@ def test_every_mart_is_the_same_on_spark(builds: dict, session) -> None:
                 tuple(_value(row[column]) for column in columns)
                 for row in spark_frame.select(*columns).collect()
             ]
-            assert duck_rows or name == "mart_detractor_followups", f"{name} is empty"
+            compared += len(duck_rows)
             differences += _differences(name, duck_rows, spark_rows)
+    assert compared > 1000, "too few mart rows to compare"
     assert not differences, f"{len(differences)} differences:\n" + "\n".join(differences[:20])
 
 
