@@ -19,7 +19,10 @@ RUN_ARGS ?=
 GATE_DIR := $(CURDIR)/target/gate
 GATE_ARGS ?= --customers 1000 --days 60
 
-.PHONY: help setup run test lint gate pytest clean distclean
+# `make setup-spark` adds dbt-spark and PySpark (needs Java 17+) to .venv.
+SPARK_STAMP := $(VENV)/.installed-spark
+
+.PHONY: help setup setup-spark run test test-spark lint gate pytest clean distclean
 
 help:
 	@echo "make run        set up if needed, generate data (if none), build the warehouse, write the CX report"
@@ -27,7 +30,9 @@ help:
 	@echo "make lint       ruff check, ruff format --check, sqlfluff lint models, actionlint"
 	@echo "make gate       generate a small landing folder, dbt build it, validate it (cxw run)"
 	@echo "make pytest     the Python tests (they build their own warehouses)"
+	@echo "make test-spark build a small dataset on DuckDB and on Spark: marts equal, suites pass"
 	@echo "make setup      create .venv and install the project with its pinned dependencies"
+	@echo "make setup-spark  setup, plus dbt-spark and PySpark for the spark target (Java 17)"
 	@echo "make clean      remove build outputs and caches (keeps .venv and data/)"
 	@echo "make distclean  clean, and remove .venv and data/"
 
@@ -42,6 +47,14 @@ $(BIN)/python:
 $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet \
 		-c requirements.lock -e '.[dev]'
+	@touch $@
+
+setup-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	@command -v java >/dev/null || { echo "make: the spark target needs Java 17 (java on PATH)" >&2; exit 1; }
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet \
+		-c requirements.lock -e '.[dev,spark]'
 	@touch $@
 
 run: setup
@@ -61,6 +74,10 @@ gate: setup
 
 pytest: setup
 	$(BIN)/pytest
+
+# The Spark parity test (tests/python/test_spark_parity.py), kept out of `make test`.
+test-spark: setup-spark
+	$(BIN)/pytest -m spark
 
 lint: setup
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -153,6 +154,14 @@ def add_validate(subparsers: argparse._SubParsersAction) -> None:
         type=_path,
         metavar="DIR",
         help="folder for the Data Docs (default: data_docs/ beside the warehouse file)",
+    )
+    parser.add_argument(
+        "--target",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="duckdb (default): the warehouse file; spark: the tables the dbt spark target "
+        "built in $CXW_SPARK_SCHEMA (default cx_warehouse) under $CXW_SPARK_DIR, read with "
+        "Great Expectations' Spark datasource (needs make setup-spark)",
     )
     parser.set_defaults(handler=validate)
 
@@ -394,6 +403,8 @@ def validate(args: argparse.Namespace) -> int:
     """``cxw validate``: run the Great Expectations suites on a warehouse file."""
     from cx_warehouse.validate import default_docs_dir, format_summary
 
+    if args.target == "spark":
+        return _validate_spark(args)
     flag = "--warehouse" if args.warehouse else "CXW_WAREHOUSE"
     warehouse = args.warehouse or Locations.from_env().warehouse
     if not warehouse.exists():
@@ -404,6 +415,32 @@ def validate(args: argparse.Namespace) -> int:
     if docs.exists() and not docs.is_dir():
         raise UsageError(f"--docs {docs}: not a folder")
     report = _validate(warehouse, docs, flag)
+    print(format_summary(report))
+    if not report.ok:
+        raise CommandFailed(report.reason())
+    return 0
+
+
+def _validate_spark(args: argparse.Namespace) -> int:
+    """``cxw validate --target spark``: the suites on the Spark target's tables."""
+    from cx_warehouse.validate import SuiteError, WarehouseError, format_summary, validate_spark
+
+    if args.warehouse is not None:
+        raise UsageError("--warehouse names a DuckDB file; with --target spark, set CXW_SPARK_DIR")
+    if args.docs is not None and args.docs.exists() and not args.docs.is_dir():
+        raise UsageError(f"--docs {args.docs}: not a folder")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise UsageError("--target spark needs PySpark: run make setup-spark") from None
+    try:
+        report = validate_spark(
+            os.environ.get("CXW_SPARK_SCHEMA", "cx_warehouse"), docs_dir=args.docs
+        )
+    except SuiteError as error:
+        raise CommandFailed(f"broken expectation suite {error}") from None
+    except WarehouseError as error:
+        raise UsageError(str(error)) from None
     print(format_summary(report))
     if not report.ok:
         raise CommandFailed(report.reason())

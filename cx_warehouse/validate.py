@@ -212,15 +212,11 @@ class DataWindow:
 
 def data_window(connection) -> DataWindow:
     """The landed days; unknown (None) when no daily staging model can be read."""
-    import duckdb
+    return _window(_DuckDBReader(connection))
 
-    present = {
-        row[0]
-        for row in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
-        ).fetchall()
-    }
-    models = [model for model in DAILY_MODELS if model in present]
+
+def _window(reader: _Reader) -> DataWindow:
+    models = [model for model in DAILY_MODELS if reader.has_table(model)]
     if not models:
         return DataWindow(None, None)
     union = " union all ".join(
@@ -228,13 +224,94 @@ def data_window(connection) -> DataWindow:
         for model in models
     )
     try:
-        [(start, end)] = connection.execute(
-            f"select min(first_day), max(last_day) from ({union})"
-        ).fetchall()
-    except duckdb.Error as error:
+        [(start, end)] = reader.rows(f"select min(first_day), max(last_day) from ({union})")
+    except reader.errors as error:
         log.warning("landed days unknown: %s", str(error).strip().splitlines()[0])
         return DataWindow(None, None)
     return DataWindow(start, end)
+
+
+# --------------------------------------------------------------------------- readers
+
+
+class _Reader:
+    """Reads a suite's frame from one engine: DuckDB (pandas frames) or Spark."""
+
+    errors: tuple[type[Exception], ...] = ()
+
+    def has_table(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def rows(self, query: str) -> list[tuple]:
+        raise NotImplementedError
+
+    def frame(self, query: str):
+        raise NotImplementedError
+
+    def count(self, frame, column: str | None) -> int:
+        """Rows of the frame, or non-null values of ``column``."""
+        raise NotImplementedError
+
+
+class _DuckDBReader(_Reader):
+    def __init__(self, connection) -> None:
+        import duckdb
+
+        self.connection = connection
+        self.errors = (duckdb.Error,)
+        self.tables = {
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+            ).fetchall()
+        }
+
+    def has_table(self, name: str) -> bool:
+        return name in self.tables
+
+    def rows(self, query: str) -> list[tuple]:
+        return self.connection.execute(query).fetchall()
+
+    def frame(self, query: str):
+        return _read_frame(self.connection, query)
+
+    def count(self, frame, column: str | None) -> int:
+        return int(frame[column].notna().sum()) if column else len(frame)
+
+
+class _SparkReader(_Reader):
+    """The suites' SQL is DuckDB's: sqlglot translates it to Spark SQL."""
+
+    def __init__(self, session, schema: str) -> None:
+        from pyspark.errors import PySparkException
+
+        self.session = session
+        self.schema = schema
+        self.errors = (PySparkException,)
+        # The suites name their tables unqualified, also inside subqueries.
+        session.catalog.setCurrentDatabase(schema)
+
+    @staticmethod
+    def translate(query: str) -> str:
+        import sqlglot
+
+        return sqlglot.transpile(query, read="duckdb", write="spark")[0]
+
+    def has_table(self, name: str) -> bool:
+        return self.session.catalog.tableExists(f"{self.schema}.{name}")
+
+    def rows(self, query: str) -> list[tuple]:
+        return [tuple(row) for row in self.session.sql(self.translate(query)).collect()]
+
+    def frame(self, query: str):
+        return self.session.sql(self.translate(query)).cache()
+
+    def count(self, frame, column: str | None) -> int:
+        from pyspark.sql import functions
+
+        if column is None:
+            return frame.count()
+        return frame.select(functions.count(column)).first()[0]
 
 
 # --------------------------------------------------------------------------- results
@@ -476,7 +553,9 @@ def _context(docs_dir: Path | None):
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _skipped(expectations: Iterable[dict[str, Any]], frame) -> tuple[list, list[str]]:
+def _skipped(
+    expectations: Iterable[dict[str, Any]], frame, reader: _Reader
+) -> tuple[list, list[str]]:
     """Split off expectations whose ``meta.min_rows`` the frame does not reach."""
     run, skipped = [], []
     for expectation in expectations:
@@ -485,7 +564,7 @@ def _skipped(expectations: Iterable[dict[str, Any]], frame) -> tuple[list, list[
             run.append(expectation)
             continue
         column = expectation.get("kwargs", {}).get("column")
-        count = int(frame[column].notna().sum()) if column else len(frame)
+        count = reader.count(frame, column)
         if count < int(min_rows):
             what = "non-null values" if column else "rows"
             skipped.append(
@@ -522,20 +601,22 @@ def _read_frame(connection, query: str):
     return table.to_pandas(date_as_object=False, types_mapper=nullable.get, self_destruct=True)
 
 
-def _run_suite(context, datasource, connection, suite: Suite, window: DataWindow) -> SuiteResult:
-    import duckdb
+def _run_suite(
+    context, datasource, reader: _Reader, suite: Suite, window: DataWindow
+) -> SuiteResult:
     import great_expectations as gx
 
     started = time.perf_counter()
     total = len(suite.expectations)
     try:
-        frame = _read_frame(connection, suite.query(window))
-    except (duckdb.Error, SuiteError) as error:
+        frame = reader.frame(suite.query(window))
+        rows = reader.count(frame, None)
+    except (*reader.errors, SuiteError) as error:
         detail = str(error).strip().splitlines()[0]
         failure = Failure(suite.name, "read_table", (suite.table,), detail)
         return SuiteResult(suite.name, suite.table, None, total, (failure,), (), 0.0)
 
-    expectations, skipped = _skipped(suite.expectations, frame)
+    expectations, skipped = _skipped(suite.expectations, frame, reader)
     failures: list[Failure] = []
     if expectations:
         asset = datasource.add_dataframe_asset(name=suite.name)
@@ -562,7 +643,7 @@ def _run_suite(context, datasource, connection, suite: Suite, window: DataWindow
     return SuiteResult(
         suite.name,
         suite.table,
-        len(frame),
+        rows,
         total - len(skipped),
         tuple(failures),
         tuple(skipped),
@@ -596,27 +677,90 @@ def validate_warehouse(
     except duckdb.Error as error:
         raise WarehouseError(f"{warehouse}: {str(error).strip().splitlines()[0]}") from None
     docs_dir = (docs_dir or default_docs_dir(warehouse)) if write_docs else None
-    results: list[SuiteResult] = []
     try:
-        window = data_window(connection)
-        context = _context(docs_dir)
-        datasource = context.data_sources.add_pandas("warehouse")
-        for number, suite in enumerate(suites, start=1):
-            result = _run_suite(context, datasource, connection, suite, window)
-            results.append(result)
-            log.info(
-                "[%d/%d] %s: %s rows, %d expectations, %d failed%s (%.2f s)",
-                number,
-                len(suites),
-                suite.name,
-                "-" if result.rows is None else f"{result.rows:,}",
-                result.expectations,
-                len(result.failures),
-                f", {len(result.skipped)} skipped" if result.skipped else "",
-                result.seconds,
-            )
+        return _validate(_DuckDBReader(connection), "pandas", suites, warehouse, docs_dir, started)
     finally:
         connection.close()
+
+
+def validate_spark(
+    schema: str,
+    *,
+    session=None,
+    docs_dir: Path | None = None,
+    suites_dir: Path | None = None,
+    write_docs: bool = True,
+) -> ValidationReport:
+    """Run every suite against the tables of ``schema`` on Spark, with GE's Spark
+    datasource. ``session`` defaults to a local SparkSession on the metastore and
+    warehouse directory that the dbt ``spark`` target builds into (CXW_SPARK_DIR);
+    ``docs_dir`` defaults to ``<CXW_SPARK_DIR>/data_docs``."""
+    started = time.perf_counter()
+    suites = load_suites(suites_dir or EXPECTATIONS_DIR)
+    spark_dir = spark_directory()
+    if session is None:
+        session = spark_session(spark_dir)
+    if not session.catalog.databaseExists(schema):
+        raise WarehouseError(f"spark: no schema {schema} in {spark_dir}")
+    docs_dir = (docs_dir or spark_dir / DOCS_DIR_NAME) if write_docs else None
+    location = Path(spark_dir) / "warehouse" / f"{schema}.db"
+    return _validate(_SparkReader(session, schema), "spark", suites, location, docs_dir, started)
+
+
+def spark_directory() -> Path:
+    """CXW_SPARK_DIR (profiles.yml), absolute; data/spark of the project by default."""
+    return Path(os.environ.get("CXW_SPARK_DIR") or PROJECT_DIR / "data" / "spark").absolute()
+
+
+def spark_session(spark_dir: Path):
+    """A local SparkSession with the ``spark`` target's server_side_parameters from
+    profiles.yml (the one place they live): the same metastore and warehouse."""
+    import jinja2
+    import yaml
+    from pyspark.sql import SparkSession
+
+    profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    parameters = profile["cx_warehouse"]["outputs"]["spark"]["server_side_parameters"]
+    environment = {**os.environ, "CXW_SPARK_DIR": str(spark_dir)}
+    templates = jinja2.Environment()
+    templates.globals["env_var"] = lambda name, default=None: environment.get(name, default)
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in parameters.items():
+        builder = builder.config(key, templates.from_string(str(value)).render())
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _validate(
+    reader: _Reader,
+    engine: str,
+    suites: Sequence[Suite],
+    warehouse: Path,
+    docs_dir: Path | None,
+    started: float,
+) -> ValidationReport:
+    results: list[SuiteResult] = []
+    window = _window(reader)
+    context = _context(docs_dir)
+    if engine == "spark":
+        datasource = context.data_sources.add_spark("warehouse")
+    else:
+        datasource = context.data_sources.add_pandas("warehouse")
+    for number, suite in enumerate(suites, start=1):
+        result = _run_suite(context, datasource, reader, suite, window)
+        results.append(result)
+        log.info(
+            "[%d/%d] %s: %s rows, %d expectations, %d failed%s (%.2f s)",
+            number,
+            len(suites),
+            suite.name,
+            "-" if result.rows is None else f"{result.rows:,}",
+            result.expectations,
+            len(result.failures),
+            f", {len(result.skipped)} skipped" if result.skipped else "",
+            result.seconds,
+        )
 
     docs_index, docs_error = None, None
     if docs_dir is not None:

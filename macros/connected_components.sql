@@ -199,5 +199,14 @@
 {% macro connected_components_cleanup() -%}
     {#- Post-hook: the drop statement for the labels table that
         connected_components left behind for the model to read. -#}
+    {{ return(adapter.dispatch('connected_components_cleanup', 'cx_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__connected_components_cleanup() -%}
     {{ return(get_drop_sql(connected_components_relation('labels'))) }}
+{%- endmacro %}
+
+{% macro spark__connected_components_cleanup() -%}
+    {#- dbt's get_drop_sql ends in `cascade`, which Spark SQL does not parse. -#}
+    {{ return('drop table if exists ' ~ connected_components_relation('labels')) }}
 {%- endmacro %}

@@ -1,6 +1,6 @@
 {% macro cxw_incremental_strategy() %}
-    {#- The incremental strategy of the project's incremental models, which
-        all replace rows by one key column (unique_key). -#}
+    {#- The incremental strategy of the project's keyed incremental models,
+        which replace rows by one key column (unique_key). -#}
     {{- return(adapter.dispatch('cxw_incremental_strategy', 'cx_warehouse')()) -}}
 {% endmacro %}
 
@@ -10,7 +10,24 @@
 {%- endmacro %}
 
 {% macro spark__cxw_incremental_strategy() -%}
-    {#- Spark: merge on unique_key (needs a Delta or Iceberg table format;
-        plain Parquet only supports append and insert_overwrite). -#}
-    {{- return('merge') -}}
+    {#- Spark on Parquet has no keyed strategy (merge needs Delta, Iceberg or
+        Hudi): cxw_rebuilds_keyed_incrementals() rebuilds these models on
+        every run there, and 'append' only satisfies dbt-spark's check of the
+        strategy, which it makes even on a full refresh. -#}
+    {{- return('append') -}}
+{%- endmacro %}
+
+{% macro cxw_rebuilds_keyed_incrementals() %}
+    {#- The full_refresh config of the keyed incremental models: true where the
+        engine cannot replace rows by key, so that they build as plain tables on
+        every run; none (dbt's --full-refresh decides) elsewhere. -#}
+    {{- return(adapter.dispatch('cxw_rebuilds_keyed_incrementals', 'cx_warehouse')()) -}}
+{% endmacro %}
+
+{% macro default__cxw_rebuilds_keyed_incrementals() -%}
+    {{- return(none) -}}
+{%- endmacro %}
+
+{% macro spark__cxw_rebuilds_keyed_incrementals() -%}
+    {{- return(true) -}}
 {%- endmacro %}

@@ -13,6 +13,26 @@
         step 2 give theirs; 4. invitations sent to any of those emails or
         phones are named by invitation_id (identifier_type invitation_id),
         so that the answers to them lose their free text. -#}
+    {{- return(adapter.dispatch('erased_identifiers', 'cx_warehouse')()) -}}
+{% endmacro %}
+
+{% macro spark__erased_identifiers() %}
+    {#- Spark inlines a CTE at every reference, so the chain below would be
+        recomputed for each erasure_flag column of each model: in a build
+        (not in unit tests, compile or lint) it is read instead from the
+        table register_landing() makes from the same SQL before the run. -#}
+    {%- if execute and model.resource_type == 'model'
+        and flags.WHICH in ['run', 'build'] -%}
+    select
+        identifier_type,
+        identifier
+    from {{ landing_schema() }}.erased_identifiers
+    {%- else -%}
+    {{ default__erased_identifiers() }}
+    {%- endif -%}
+{% endmacro %}
+
+{% macro default__erased_identifiers() %}
     {%- set request_line = 'erasure_lines.line' -%}
     {%- set request_type = 'lower(trim(' ~ split_field(request_line, 2) ~ '))' -%}
     {%- set request_value = split_field(request_line, 3) -%}
@@ -75,6 +95,42 @@
 
     ),
 
+    {#- One relation for both kinds of record, so that each step reads the
+        previous one once: Spark inlines a CTE at every reference. -#}
+    records as (
+
+        select
+            customer_id,
+            email,
+            phone,
+            cast(null as {{ dbt.type_string() }}) as loyalty_card
+
+        from customer_versions
+
+        union all
+
+        select
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            email,
+            phone,
+            loyalty_card
+
+        from cards
+
+    ),
+
+    identifier_types as (
+
+        select 'customer_id' as identifier_type
+        union all
+        select 'email' as identifier_type
+        union all
+        select 'phone' as identifier_type
+        union all
+        select 'loyalty_card' as identifier_type
+
+    ),
+
     {%- for step, previous, types in [
         ('first', 'requested', ['email', 'phone', 'customer_id', 'loyalty_card']),
         ('second', 'first_hop', ['email', 'customer_id', 'loyalty_card']),
@@ -82,59 +138,52 @@
 
     {{ step }}_people as (
 
+        {#- A shop customer has no card and a card no customer_id: a null
+            never matches. -#}
         select
-            customer_versions.customer_id,
-            customer_versions.email,
-            customer_versions.phone,
-            cast(null as {{ dbt.type_string() }}) as loyalty_card
+            records.customer_id,
+            records.email,
+            records.phone,
+            records.loyalty_card
 
-        from customer_versions
+        from records
 
         inner join {{ previous }}
             on
                 ({{ previous }}.identifier_type = 'customer_id'
-                    and {{ previous }}.identifier = customer_versions.customer_id)
+                    and {{ previous }}.identifier = records.customer_id)
+                or ({{ previous }}.identifier_type = 'loyalty_card'
+                    and {{ previous }}.identifier = records.loyalty_card)
                 or ({{ previous }}.identifier_type = 'email'
-                    and {{ previous }}.identifier = customer_versions.email)
+                    and {{ previous }}.identifier = records.email)
                 {%- if 'phone' in types %}
                 or ({{ previous }}.identifier_type = 'phone'
-                    and {{ previous }}.identifier = customer_versions.phone)
-                {%- endif %}
-
-        union all
-
-        select
-            cast(null as {{ dbt.type_string() }}) as customer_id,
-            cards.email,
-            cards.phone,
-            cards.loyalty_card
-
-        from cards
-
-        inner join {{ previous }}
-            on
-                ({{ previous }}.identifier_type = 'loyalty_card'
-                    and {{ previous }}.identifier = cards.loyalty_card)
-                or ({{ previous }}.identifier_type = 'email'
-                    and {{ previous }}.identifier = cards.email)
-                {%- if 'phone' in types %}
-                or ({{ previous }}.identifier_type = 'phone'
-                    and {{ previous }}.identifier = cards.phone)
+                    and {{ previous }}.identifier = records.phone)
                 {%- endif %}
 
     ),
 
     {{ step }}_hop as (
 
-        select identifier_type, identifier from {{ previous }}
+        select
+            identifier_type,
+            identifier
+        from {{ previous }}
+
         union all
-        select 'customer_id', customer_id from {{ step }}_people
-        union all
-        select 'email', email from {{ step }}_people
-        union all
-        select 'phone', phone from {{ step }}_people
-        union all
-        select 'loyalty_card', loyalty_card from {{ step }}_people
+
+        select
+            identifier_types.identifier_type,
+            case identifier_types.identifier_type
+                when 'customer_id' then {{ step }}_people.customer_id
+                when 'email' then {{ step }}_people.email
+                when 'phone' then {{ step }}_people.phone
+                else {{ step }}_people.loyalty_card
+            end as identifier
+
+        from {{ step }}_people
+
+        cross join identifier_types
 
     ),
     {%- endfor %}

@@ -22,6 +22,9 @@ LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "dbt: runs dbt (slow); deselect with -m 'not dbt'")
+    config.addinivalue_line(
+        "markers", "spark: needs PySpark and Java (make setup-spark); run by make test-spark"
+    )
 
 
 @pytest.fixture(autouse=True)

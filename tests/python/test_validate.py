@@ -161,6 +161,14 @@ def test_a_file_that_is_not_duckdb_is_a_bad_argument(
     assert "--warehouse" in _error_line(capsys)
 
 
+def test_spark_target_takes_no_warehouse_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["validate", "--target", "spark", "--warehouse", str(tmp_path / "w.duckdb")]
+    assert main(args) == 2
+    assert "CXW_SPARK_DIR" in _error_line(capsys)
+
+
 def test_docs_must_be_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     duckdb.connect(str(warehouse)).close()

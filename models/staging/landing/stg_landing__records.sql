@@ -19,6 +19,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy=cxw_incremental_strategy(),
+    full_refresh=cxw_rebuilds_keyed_incrementals(),
     unique_key='file_name',
     on_schema_change='fail',
 ) }}

@@ -15,6 +15,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy=cxw_incremental_strategy(),
+    full_refresh=cxw_rebuilds_keyed_incrementals(),
     unique_key='event_id',
     on_schema_change='fail',
 ) }}
