@@ -1,11 +1,12 @@
-{% macro landing_files_to_load(reload_all='false') %}
+{% macro landing_files_to_load(fingerprint=none) %}
     {#- A condition on a source's rows: on an incremental run, true for the
-        rows of landing files the model ({{ this }}) does not hold yet (a late
-        day folder is new whenever it arrives), of day folders within var
-        incremental_lookback_days (default: env CXW_LOOKBACK_DAYS, else 0) of the newest day it holds
-        (a part rewritten in place), of reference files (no day: always
-        reread, they are small), and of every file when reload_all (a SQL
-        condition, e.g. "the erased identifiers changed") is true. Always
+        rows of landing files the model ({{ this }}) does not hold yet (a
+        late day folder is new whenever it arrives), of day folders within
+        var incremental_lookback_days (default: env CXW_LOOKBACK_DAYS,
+        else 0) of the newest day it holds (a part rewritten in place), of
+        reference files (no day: always reread, they are small), and of
+        every file when fingerprint (the name of a CTE with this run's
+        erasure_fingerprint) differs from the one the model holds. Always
         true on a full build. Needs columns file_name and partition_date. -#}
     {%- if is_incremental() -%}
         {%- set lookback = var(
@@ -21,7 +22,11 @@
                 select {{ dbt.dateadd('day', -lookback, 'max(held.partition_date)') }}
                 from {{ this }} as held
             )
-            or ({{ reload_all }})
+            {%- if fingerprint %}
+            or (select {{ fingerprint }}.fingerprint from {{ fingerprint }}) != (
+                select max(held.erasure_fingerprint) from {{ this }} as held
+            )
+            {%- endif %}
         )
     {%- else -%}
         true

@@ -24,9 +24,6 @@
     on_schema_change='fail',
 ) }}
 
-{%- set reload_all = '(select fingerprint from fingerprint) != '
-    ~ '(select max(held.erasure_fingerprint) from ' ~ this ~ ' as held)' -%}
-
 {%- set text_entities = [
     {'system': 'shop', 'entity': 'customers', 'format': 'json',
         'key': 'customer_id'},
@@ -98,7 +95,7 @@ fingerprint as (
 
     from {{ source(spec.system, spec.entity) }}
 
-    where {{ landing_files_to_load(reload_all) }}
+    where {{ landing_files_to_load('fingerprint') }}
 
 ),
 
@@ -125,7 +122,7 @@ shop__events as (
 
     from {{ source('shop', 'events') }}
 
-    where {{ landing_files_to_load(reload_all) }}
+    where {{ landing_files_to_load('fingerprint') }}
 
 ),
 

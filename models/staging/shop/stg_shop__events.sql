@@ -104,10 +104,7 @@ batch as (
 
     from source
 
-    where {{ landing_files_to_load(
-        '(select fingerprint from fingerprint) != '
-        ~ '(select max(held.erasure_fingerprint) from ' ~ this ~ ' as held)'
-    ) }}
+    where {{ landing_files_to_load('fingerprint') }}
 
 ),
 {%- if is_incremental() %}
