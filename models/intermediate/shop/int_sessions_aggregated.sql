@@ -5,7 +5,39 @@
     owns the rule. Events are already deduplicated by event_id in staging;
     test traffic is left out. An event without an anonymous_id (erased) is
     a session of its own.
+
+    Incremental: sessions never span cookies, so a run rebuilds the sessions
+    of the cookies (cookie_key) that have events written since its last run
+    (stg_shop__events.loaded_at), from all of their events, and keeps every
+    other cookie's. The pre-hook first deletes those cookies' sessions (a
+    cookie whose events all became test traffic keeps none) and, when the
+    erasure fingerprint of the events changed (they were all rewritten),
+    every session, so no erased cookie survives in a held row.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy=cxw_incremental_strategy(),
+    full_refresh=cxw_rebuilds_keyed_incrementals(),
+    unique_key='cookie_key',
+    on_schema_change='fail',
+    pre_hook="
+        {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            erasure_fingerprint != (
+                select max(events.erasure_fingerprint)
+                from {{ ref('stg_shop__events') }} as events
+            )
+            or cookie_key in (
+                select coalesce(events.anonymous_id, events.event_id)
+                from {{ ref('stg_shop__events') }} as events
+                where events.loaded_at > (
+                    select max(held.loaded_at) from {{ this }} as held
+                )
+            )
+        {%- endif -%}",
+) }}
 
 {%- set timeout_seconds = var('session_timeout_minutes', 30) * 60 -%}
 
@@ -23,13 +55,34 @@ events as (
         utm_campaign,
         device,
         is_erased,
-        occurred_at
+        occurred_at,
+        erasure_fingerprint,
+        loaded_at,
+        coalesce(anonymous_id, event_id) as cookie_key
 
     from {{ ref('stg_shop__events') }}
 
     where occurred_at is not null
 
 ),
+{%- if is_incremental() %}
+
+new_cookies as (
+
+    select distinct events.cookie_key
+
+    from events
+
+    where events.loaded_at > (
+        select coalesce(
+            max(held.loaded_at),
+            cast('1970-01-01' as {{ dbt.type_timestamp() }})
+        )
+        from {{ this }} as held
+    )
+
+),
+{%- endif %}
 
 test_traffic as (
 
@@ -43,16 +96,20 @@ test_traffic as (
 
 customer_events as (
 
-    select
-        events.*,
-        coalesce(events.anonymous_id, events.event_id) as cookie_key
+    select events.*
 
     from events
 
     left join test_traffic
         on events.event_id = test_traffic.record_id
 
-    where test_traffic.record_id is null
+    where
+        test_traffic.record_id is null
+        {%- if is_incremental() %}
+        and events.cookie_key in (
+            select new_cookies.cookie_key from new_cookies
+        )
+        {%- endif %}
 
 ),
 
@@ -144,7 +201,9 @@ sessions as (
         ) = 1 as has_purchase,
         max(case when is_erased then 1 else 0 end) = 1 as is_erased,
         min(occurred_at) as started_at,
-        max(occurred_at) as ended_at
+        max(occurred_at) as ended_at,
+        max(erasure_fingerprint) as erasure_fingerprint,
+        max(loaded_at) as loaded_at
 
     from ranked
 
@@ -173,7 +232,10 @@ final as (
         has_purchase,
         is_erased,
         started_at,
-        ended_at
+        ended_at,
+        cookie_key,
+        erasure_fingerprint,
+        loaded_at
 
     from sessions
 

@@ -9,7 +9,8 @@
     (landing_files_to_load); an event_id it already holds is replaced only
     when the new delivery sits in an earlier day or file. When the erased
     identifiers or cookies change (erasure_fingerprint), every file is
-    reread, so an erasure reaches the events already held.
+    reread, so an erasure reaches the events already held. loaded_at names
+    the run that wrote a row, so that later models can find new events.
 -#}
 
 {{ config(
@@ -181,7 +182,8 @@ final as (
         is_erased,
         partition_date,
         cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        (select fingerprint.fingerprint from fingerprint) as erasure_fingerprint
+        (select fingerprint.fingerprint from fingerprint) as erasure_fingerprint,
+        {{ run_started_at_timestamp() }} as loaded_at
 
     from flagged
 
