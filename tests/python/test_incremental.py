@@ -135,11 +135,9 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
         _build(landing, warehouse, tmp_path / "incremental")
 
     with duckdb.connect(str(warehouse), read_only=True) as connection:
+        query = "select count(distinct loaded_at) from {}"
         runs = {
-            model: connection.execute(
-                f"select count(distinct loaded_at) from {model}"
-            ).fetchone()[0]
-            for model in KEEPS_HISTORY
+            model: connection.execute(query.format(model)).fetchone()[0] for model in KEEPS_HISTORY
         }
     assert all(count >= 2 for count in runs.values()), f"rows written by how many runs: {runs}"
 

@@ -25,7 +25,7 @@
 
 with
 
-observed as (
+observed as {{ not_materialized() }} (
 
     select
         node_id,
@@ -53,7 +53,7 @@ account_emails as (
 
 ),
 
-direct_hints as (
+direct_hints as {{ not_materialized() }} (
 
     {#- the record's own evidence: a customer_id, else an email (as the
         account that holds it, when one does) -#}

@@ -102,14 +102,13 @@ customer_events as (
 
     left join test_traffic
         on events.event_id = test_traffic.record_id
+    {%- if is_incremental() %}
 
-    where
-        test_traffic.record_id is null
-        {%- if is_incremental() %}
-        and events.cookie_key in (
-            select new_cookies.cookie_key from new_cookies
-        )
-        {%- endif %}
+    inner join new_cookies
+        on events.cookie_key = new_cookies.cookie_key
+    {%- endif %}
+
+    where test_traffic.record_id is null
 
 ),
 

@@ -182,7 +182,9 @@ final as (
         is_erased,
         partition_date,
         cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        (select fingerprint.fingerprint from fingerprint) as erasure_fingerprint,
+        (
+            select fingerprint.fingerprint from fingerprint
+        ) as erasure_fingerprint,
         {{ run_started_at_timestamp() }} as loaded_at
 
     from flagged
