@@ -12,7 +12,7 @@
 
 with
 
-observed as (
+observed as {{ not_materialized() }} (
 
     select
         node_id,

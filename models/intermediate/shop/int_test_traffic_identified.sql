@@ -34,7 +34,7 @@ orders as (
 
 ),
 
-events as (
+events as {{ not_materialized() }} (
 
     select
         event_id,

@@ -26,7 +26,7 @@
 
 with
 
-landing_records as (
+landing_records as {{ not_materialized() }} (
 
     select
         source_system,

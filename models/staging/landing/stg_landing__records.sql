@@ -86,7 +86,7 @@ fingerprint as (
 ),
 
 {% for spec in text_entities %}
-{{ spec.system }}__{{ spec.entity }} as (
+{{ spec.system }}__{{ spec.entity }} as {{ not_materialized() }} (
 
     select
         line,
@@ -212,14 +212,51 @@ unioned as (
 
 ),
 
+counted as (
+
+    {#- identical lines of one file (copies) are counted, not windowed: a
+        hash aggregate is cheaper than partitioning every line -#}
+    select
+        source_system,
+        entity,
+        file_name,
+        line,
+        source_record_id,
+        dedup_key,
+        rejection_rule,
+        partition_date,
+        count(*) as copies
+
+    from unioned
+
+    group by
+        source_system,
+        entity,
+        file_name,
+        line,
+        source_record_id,
+        dedup_key,
+        rejection_rule,
+        partition_date
+
+),
+
+copied as (
+
+    select
+        *,
+        {{ numbers_up_to('copies') }} as copy_number
+
+    from counted
+
+),
+
 keyed as (
 
     select
         {{ surrogate_key([
             'source_system', 'entity', 'file_name', 'line',
-            'source_record_id',
-            'row_number() over (partition by source_system, entity,'
-            ~ ' file_name, line, source_record_id order by dedup_key)',
+            'source_record_id', 'copy_number',
         ]) }} as landing_record_id,
         source_system,
         entity,
@@ -236,27 +273,35 @@ keyed as (
         end as rejection_reason,
         partition_date
 
-    from unioned
+    from copied
 
 ),
 
-compacted as (
+compacted as {{ not_materialized() }} (
 
-    select
-        landing_record_id,
+    {#- the lines read again from the files (cheaper than holding every
+        record in memory to read it twice), each distinct line once -#}
+    select distinct
+        line,
         {{ compact_text('line') }} as compact_line
 
-    from keyed
+    from (
+        {%- for spec in text_entities %}
+        select line from {{ spec.system }}__{{ spec.entity }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as text_lines
 
     where line is not null
 
 ),
 
-erased_records as (
+erased_lines as (
 
     {{ texts_containing_any(
-        'compacted', 'landing_record_id', 'compact_line',
-        'erased_patterns', 'pattern',
+        'compacted', 'line', 'compact_line', 'erased_patterns', 'pattern',
     ) }}
 
 ),
@@ -265,12 +310,12 @@ flagged as (
 
     select
         keyed.*,
-        erased_records.landing_record_id is not null as is_erased
+        erased_lines.line is not null as is_erased
 
     from keyed
 
-    left join erased_records
-        on keyed.landing_record_id = erased_records.landing_record_id
+    left join erased_lines
+        on keyed.line = erased_lines.line
 
 ),
 
