@@ -1,12 +1,12 @@
-{% macro landing_files_to_load(fingerprint=none) %}
+{% macro landing_files_to_load(reload_files=none) %}
     {#- A condition on a source's rows: on an incremental run, true for the
         rows of landing files the model ({{ this }}) does not hold yet (a
         late day folder is new whenever it arrives), of day folders within
         var incremental_lookback_days (default: env CXW_LOOKBACK_DAYS,
         else 0) of the newest day it holds (a part rewritten in place), of
         reference files (no day: always reread, they are small), and of
-        every file when fingerprint (the name of a CTE with this run's
-        erasure_fingerprint) differs from the one the model holds. Always
+        the files that reload_files (the name of a CTE with a column
+        file_name, e.g. held files an erasure now reaches) names. Always
         true on a full build. Needs columns file_name and partition_date. -#}
     {%- if is_incremental() -%}
         {%- set lookback = var(
@@ -22,9 +22,9 @@
                 select {{ dbt.dateadd('day', -lookback, 'max(held.partition_date)') }}
                 from {{ this }} as held
             )
-            {%- if fingerprint %}
-            or (select {{ fingerprint }}.fingerprint from {{ fingerprint }}) != (
-                select max(held.erasure_fingerprint) from {{ this }} as held
+            {%- if reload_files %}
+            or file_name in (
+                select {{ reload_files }}.file_name from {{ reload_files }}
             )
             {%- endif %}
         )

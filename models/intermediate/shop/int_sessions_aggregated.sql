@@ -10,9 +10,10 @@
     of the cookies (cookie_key) that have events written since its last run
     (stg_shop__events.loaded_at), from all of their events, and keeps every
     other cookie's. The pre-hook first deletes those cookies' sessions (a
-    cookie whose events all became test traffic keeps none) and, when the
-    erasure fingerprint of the events changed (they were all rewritten),
-    every session, so no erased cookie survives in a held row.
+    cookie whose events all became test traffic keeps none) and every
+    session whose first event was written again: staging rewrites the
+    events an erasure reaches, and an erased cookie's events no longer name
+    it, so its old sessions are found by their first event.
 -#}
 
 {{ config(
@@ -25,12 +26,15 @@
         {%- if is_incremental() -%}
         delete from {{ this }}
         where
-            erasure_fingerprint != (
-                select max(events.erasure_fingerprint)
-                from {{ ref('stg_shop__events') }} as events
-            )
-            or cookie_key in (
+            cookie_key in (
                 select coalesce(events.anonymous_id, events.event_id)
+                from {{ ref('stg_shop__events') }} as events
+                where events.loaded_at > (
+                    select max(held.loaded_at) from {{ this }} as held
+                )
+            )
+            or first_event_id in (
+                select events.event_id
                 from {{ ref('stg_shop__events') }} as events
                 where events.loaded_at > (
                     select max(held.loaded_at) from {{ this }} as held
@@ -56,7 +60,6 @@ events as (
         device,
         is_erased,
         occurred_at,
-        erasure_fingerprint,
         loaded_at,
         coalesce(anonymous_id, event_id) as cookie_key
 
@@ -201,7 +204,6 @@ sessions as (
         max(case when is_erased then 1 else 0 end) = 1 as is_erased,
         min(occurred_at) as started_at,
         max(occurred_at) as ended_at,
-        max(erasure_fingerprint) as erasure_fingerprint,
         max(loaded_at) as loaded_at
 
     from ranked
@@ -233,7 +235,6 @@ final as (
         started_at,
         ended_at,
         cookie_key,
-        erasure_fingerprint,
         loaded_at
 
     from sessions

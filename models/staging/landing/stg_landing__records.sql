@@ -84,6 +84,21 @@ fingerprint as (
     {{ erasure_fingerprint('erased_searched') }}
 
 ),
+{%- if is_incremental() %}
+
+files_to_erase as (
+
+    {#- every held file, when the erased identifiers changed -#}
+    select distinct held.file_name
+
+    from {{ this }} as held
+
+    where held.erasure_fingerprint != (
+        select fingerprint.fingerprint from fingerprint
+    )
+
+),
+{%- endif %}
 
 {% for spec in text_entities %}
 {{ spec.system }}__{{ spec.entity }} as {{ not_materialized() }} (
@@ -95,7 +110,7 @@ fingerprint as (
 
     from {{ source(spec.system, spec.entity) }}
 
-    where {{ landing_files_to_load('fingerprint') }}
+    where {{ landing_files_to_load('files_to_erase') }}
 
 ),
 
@@ -122,7 +137,7 @@ shop__events as (
 
     from {{ source('shop', 'events') }}
 
-    where {{ landing_files_to_load('fingerprint') }}
+    where {{ landing_files_to_load('files_to_erase') }}
 
 ),
 

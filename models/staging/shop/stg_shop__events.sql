@@ -7,10 +7,11 @@
 
     Incremental: a run reads only landing files it does not hold yet
     (landing_files_to_load); an event_id it already holds is replaced only
-    when the new delivery sits in an earlier day or file. When the erased
-    identifiers or cookies change (erasure_fingerprint), every file is
-    reread, so an erasure reaches the events already held. loaded_at names
-    the run that wrote a row, so that later models can find new events.
+    when the new delivery sits in an earlier day or file. A held file with
+    an event that an erasure reaches only now is read again
+    (files_to_erase), so the erasure reaches the events already held.
+    loaded_at names the run that wrote a row, so that later models can find
+    new events.
 -#}
 
 {{ config(
@@ -73,31 +74,27 @@ erased_cookies as (
 
 ),
 
-erased_keys as (
+{%- if is_incremental() %}
+files_to_erase as (
 
-    select
-        identifier_type,
-        identifier
+    {#- held files with an event that an erasure reaches only now (its
+        customer or its cookie newly erased): they are read again -#}
+    select distinct held_events.file_name
 
-    from erased_identifiers
+    from {{ this }} as held_events
 
-    where identifier_type = 'customer_id'
+    left join erased_cookies
+        on held_events.anonymous_id = erased_cookies.anonymous_id
 
-    union all
-
-    select
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier
-
-    from erased_cookies
-
-),
-
-fingerprint as (
-
-    {{ erasure_fingerprint('erased_keys') }}
+    where
+        not held_events.is_erased
+        and (
+            {{ erasure_flag({'customer_id': ['held_events.customer_id']}) }}
+            or erased_cookies.anonymous_id is not null
+        )
 
 ),
+{%- endif %}
 
 batch as (
 
@@ -105,7 +102,7 @@ batch as (
 
     from source
 
-    where {{ landing_files_to_load('fingerprint') }}
+    where {{ landing_files_to_load('files_to_erase') }}
 
 ),
 {%- if is_incremental() %}
@@ -182,9 +179,6 @@ final as (
         is_erased,
         partition_date,
         cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        (
-            select fingerprint.fingerprint from fingerprint
-        ) as erasure_fingerprint,
         {{ run_started_at_timestamp() }} as loaded_at
 
     from flagged
