@@ -122,10 +122,29 @@ def _differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+def _erase_a_web_customer(landing: Path, requests: Path) -> None:
+    """Add a request erasing a shop account that logged in on the web in the first days.
+
+    It arrives with the third delivery, so the events and sessions of its cookies are
+    already held: the incremental runs must rewrite exactly those.
+    """
+    with duckdb.connect() as connection:
+        customer_id = connection.execute(
+            "select min(customer_id) from read_parquet(?, union_by_name = true) "
+            "where event_type = 'login' and anonymous_id is not null "
+            "and occurred_at < timestamp '2025-01-06'",
+            [str(landing / "shop" / "events" / "*" / "*.parquet")],
+        ).fetchone()[0]
+    assert customer_id, "the dataset should hold an early web login"
+    with requests.open("a", encoding="utf-8") as file:
+        file.write(f"ER-TEST-1,customer_id,{customer_id},2025-01-20 10:00:00\n")
+
+
 def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
     generated = generate_into(tmp_path / "generated", customers=1000, days=DAYS)
-    requests = (generated.landing / "privacy" / "erasure_requests.csv").read_text()
-    assert len(requests.splitlines()) >= 3, "the dataset should hold 2 erasure requests"
+    requests = generated.landing / "privacy" / "erasure_requests.csv"
+    assert len(requests.read_text().splitlines()) >= 3, "the dataset should hold 2 requests"
+    _erase_a_web_customer(generated.landing, requests)
 
     landing = tmp_path / "landing"
     warehouse = tmp_path / "incremental.duckdb"
