@@ -15,7 +15,9 @@
         (
             partition_date is null
             or file_name not in (
-                select held.file_name from {{ this }} as held
+                {#- distinct first: the anti join then holds one row per
+                    file, not one per record -#}
+                select distinct held.file_name from {{ this }} as held
                 where held.file_name is not null
             )
             or partition_date >= (

@@ -34,7 +34,7 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
 
     select
         event_id,
