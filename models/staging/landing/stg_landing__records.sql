@@ -244,15 +244,7 @@ counted as (
 
     from unioned
 
-    group by
-        source_system,
-        entity,
-        file_name,
-        line,
-        source_record_id,
-        dedup_key,
-        rejection_rule,
-        partition_date
+    group by 1, 2, 3, 4, 5, 6, 7, 8
 
 ),
 
