@@ -29,9 +29,11 @@
             cookie_key in (
                 select coalesce(events.anonymous_id, events.event_id)
                 from {{ ref('stg_shop__events') }} as events
-                where events.loaded_at > (
-                    select max(held.loaded_at) from {{ this }} as held
-                )
+                where
+                    events.occurred_at is not null
+                    and events.loaded_at > (
+                        select max(held.loaded_at) from {{ this }} as held
+                    )
             )
             or first_event_id in (
                 select events.event_id
