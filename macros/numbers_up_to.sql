@@ -1,14 +1,16 @@
-{% macro numbers_up_to(count_expression) %}
-    {#- A set-returning select-list expression: one row per number 1, 2,
-        ..., count_expression (at least 1), e.g. to give each of a row's
-        copies its number. -#}
-    {{- return(adapter.dispatch('numbers_up_to', 'cx_warehouse')(count_expression)) -}}
+{% macro numbers_up_to(last_expression, step=1) %}
+    {#- A set-returning select-list expression: one row per number 1,
+        1 + step, 1 + 2 * step, ... up to last_expression, which must be at
+        least 1 (Spark's sequence() rejects an empty range). -#}
+    {{- return(adapter.dispatch('numbers_up_to', 'cx_warehouse')(
+        last_expression, step
+    )) -}}
 {% endmacro %}
 
-{% macro duckdb__numbers_up_to(count_expression) -%}
-    unnest(range(1, {{ count_expression }} + 1))
+{% macro duckdb__numbers_up_to(last_expression, step) -%}
+    unnest(range(1, {{ last_expression }} + 1, {{ step }}))
 {%- endmacro %}
 
-{% macro spark__numbers_up_to(count_expression) -%}
-    explode(sequence(1, {{ count_expression }}))
+{% macro spark__numbers_up_to(last_expression, step) -%}
+    explode(sequence(1, {{ last_expression }}, {{ step }}))
 {%- endmacro %}
