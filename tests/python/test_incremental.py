@@ -4,7 +4,8 @@ One generated landing folder (1000 customers x 30 days) is delivered into a fres
 landing folder over five incremental builds, the way a real feed arrives: day
 folders in order, some of them (clickstream, email events, call records) days late,
 and the erasure requests file growing only in later deliveries, after the data it
-erases is already built. A full refresh of the final landing folder must then give
+erases is already built; a late event without a time names a cookie whose sessions are
+already held. A full refresh of the final landing folder must then give
 exactly the same rows in every table (EXCEPT ALL both ways), apart from the two
 append-only identity logs, whose rows record the history of builds themselves (a
 merge noticed between two incremental builds is logged; one full refresh notices
@@ -140,11 +141,51 @@ def _erase_a_web_customer(landing: Path, requests: Path) -> None:
         file.write(f"ER-TEST-1,customer_id,{customer_id},2025-01-20 10:00:00\n")
 
 
+def _add_an_untimed_event(landing: Path) -> None:
+    """Add, in day 22's folder, an event without a time for a cookie last seen before day 12.
+
+    The fourth delivery brings it, when the cookie's sessions are held: it gives the
+    cookie no session (sessions are built from timed events), so the incremental run
+    must keep the cookie's held sessions, as a full refresh builds them.
+    """
+    events = landing / "shop" / "events"
+    target = events / f"dt={START + timedelta(days=21)}" / "part-untimed-test.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"""
+            copy (
+                select * replace (
+                    'EV-TEST-UNTIMED' as event_id,
+                    case when false then occurred_at end as occurred_at
+                )
+                from read_parquet(?, union_by_name = true)
+                where anonymous_id = (
+                    select anonymous_id
+                    from read_parquet(?, union_by_name = true)
+                    where anonymous_id is not null
+                    group by anonymous_id
+                    having max(occurred_at) < timestamp '2025-01-12'
+                    order by anonymous_id
+                    limit 1
+                )
+                limit 1
+            ) to '{target}' (format parquet)
+            """,
+            [str(events / "*" / "*.parquet")] * 2,
+        )
+    with duckdb.connect() as connection:
+        added = connection.execute(
+            "select count(*) from read_parquet(?) where occurred_at is null", [str(target)]
+        ).fetchone()[0]
+    assert added == 1, "the dataset should hold a cookie last seen before day 12"
+
+
 def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
     generated = generate_into(tmp_path / "generated", customers=1000, days=DAYS)
     requests = generated.landing / "privacy" / "erasure_requests.csv"
     assert len(requests.read_text().splitlines()) >= 3, "the dataset should hold 2 requests"
     _erase_a_web_customer(generated.landing, requests)
+    _add_an_untimed_event(generated.landing)
 
     landing = tmp_path / "landing"
     warehouse = tmp_path / "incremental.duckdb"
