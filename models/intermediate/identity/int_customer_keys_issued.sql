@@ -50,10 +50,7 @@ final as (
 
     select
         customer_id,
-        {{ dbt.cast(
-            "'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'",
-            api.Column.translate_type('timestamp'),
-        ) }} as first_issued_at
+        {{ run_started_at_timestamp() }} as first_issued_at
 
     from new_keys
 

@@ -9,10 +9,7 @@
     that split is not a merge and is not logged.
 -#}
 
-{%- set built_at = dbt.cast(
-    "'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "'",
-    api.Column.translate_type('timestamp'),
-) -%}
+{%- set built_at = run_started_at_timestamp() -%}
 
 with
 
