@@ -9,8 +9,9 @@ already held. A full refresh of the final landing folder must then give
 exactly the same rows in every table (EXCEPT ALL both ways), apart from the two
 append-only identity logs, whose rows record the history of builds themselves (a
 merge noticed between two incremental builds is logged; one full refresh notices
-none), so they legitimately differ, and apart from loaded_at columns, which name
-the run that wrote a row. Those must show that the last runs kept older rows.
+none), so they legitimately differ, and apart from the bookkeeping of the run that
+wrote a row (loaded_at, and the erasure_fingerprint it applied). Those must show that
+the last runs kept older rows.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ DELIVERIES = [
 ]
 # Logs of the builds' own history (see the module docstring).
 BUILD_LOGS = {"int_customer_keys_issued", "int_customer_merges"}
-# Columns naming the run that wrote a row (see the module docstring).
-BOOKKEEPING = {"loaded_at"}
+# Columns naming the run that wrote a row and the erased identifiers it applied (see
+# the module docstring).
+BOOKKEEPING = {"loaded_at", "erasure_fingerprint"}
 # Incremental models whose last runs must have kept rows an earlier run wrote.
-KEEPS_HISTORY = ("stg_shop__events", "int_sessions_aggregated")
+KEEPS_HISTORY = ("stg_landing__records", "stg_shop__events", "int_sessions_aggregated")
 
 
 def _deliver(full: Path, landing: Path, up_to: int, held: dict[str, list[int]]) -> None:

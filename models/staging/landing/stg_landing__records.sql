@@ -11,9 +11,12 @@
     dashes ignored on both sides).
 
     Incremental: a run reads only the landing files it does not hold yet
-    (landing_files_to_load) and replaces the rows of each file it reads;
-    when the erased identifiers change (erasure_fingerprint) it rereads
-    every file, so that an erasure reaches the lines already held.
+    (landing_files_to_load) and replaces the rows of each file it reads.
+    When the erased identifiers differ from those of the last run that
+    wrote rows (erasure_fingerprint of the newest loaded_at), it searches
+    the held lines that are not erased yet for every erased identifier and
+    rereads only the files where it finds one (files_to_erase), so that an
+    erasure reaches the lines already held.
 -#}
 
 {{ config(
@@ -84,18 +87,50 @@ fingerprint as (
     {{ erasure_fingerprint('erased_searched') }}
 
 ),
+
+erased_patterns as (
+
+    select distinct
+        case
+            when identifier_type = 'phone'
+                then {{ dbt.right('identifier', 9) }}
+            else {{ compact_text('identifier') }}
+        end as pattern
+
+    from erased_searched
+
+),
 {%- if is_incremental() %}
+
+held_lines as {{ not_materialized() }} (
+
+    {#- the held lines not erased yet, searched only when the erased
+        identifiers differ from those the last run that wrote rows applied
+        (a held line was searched for all of those) -#}
+    select
+        file_name,
+        {{ compact_text('line') }} as compact_line
+
+    from {{ this }}
+
+    where
+        line is not null
+        and (select fingerprint.fingerprint from fingerprint) != (
+            select max(held.erasure_fingerprint)
+            from {{ this }} as held
+            where held.loaded_at = (
+                select max(newest.loaded_at) from {{ this }} as newest
+            )
+        )
+
+),
 
 files_to_erase as (
 
-    {#- every held file, when the erased identifiers changed -#}
-    select distinct held.file_name
-
-    from {{ this }} as held
-
-    where held.erasure_fingerprint != (
-        select fingerprint.fingerprint from fingerprint
-    )
+    {#- the held files with a line an erasure reaches only now -#}
+    {{ texts_containing_any(
+        'held_lines', 'file_name', 'compact_line', 'erased_patterns', 'pattern',
+    ) }}
 
 ),
 {%- endif %}
@@ -115,19 +150,6 @@ files_to_erase as (
 ),
 
 {% endfor %}
-erased_patterns as (
-
-    select distinct
-        case
-            when identifier_type = 'phone'
-                then {{ dbt.right('identifier', 9) }}
-            else {{ compact_text('identifier') }}
-        end as pattern
-
-    from erased_searched
-
-),
-
 shop__events as (
 
     select
@@ -317,7 +339,8 @@ flagged as (
 
     select
         keyed.*,
-        erased_lines.line is not null as is_erased
+        erased_lines.line is not null as is_erased,
+        (select fingerprint.fingerprint from fingerprint) as erasure_fingerprint
 
     from keyed
 
@@ -347,7 +370,8 @@ final as (
         rejection_reason,
         is_erased,
         partition_date,
-        (select fingerprint.fingerprint from fingerprint) as erasure_fingerprint
+        erasure_fingerprint,
+        {{ run_started_at_timestamp() }} as loaded_at
 
     from flagged
 
