@@ -23,11 +23,13 @@ bench/harness.py (wall, CPU, peak RSS of its process tree):
   warehouse, after k more days' folders landed, then after 2k (the copy is not timed;
   this is the build step of ``cxw run``, without its validation and publishing);
 * out of core (``--out-of-core``): the largest scale's full build with memory_limit
-  4GB and 16GB.
+  4GB and 16GB (at a light scale the first build's warehouse is deleted first: nothing
+  reads it again, and at 1M two of them need ~60 GB of disk).
 
 Prints a table and one line per goal (met / missed / not measured), and writes
-bench/results/build.json. The memory limit comes from CXW_MEMORY_LIMIT (profiles.yml;
-4GB when unset), the dbt threads from CXW_THREADS.
+bench/results/build.json, also after every step (``"complete": false`` until the end),
+so that a run stopped midway keeps what it measured. The memory limit comes from
+CXW_MEMORY_LIMIT (profiles.yml; 4GB when unset), the dbt threads from CXW_THREADS.
 """
 
 from __future__ import annotations
@@ -496,6 +498,34 @@ class Bench:
         self.args = args
         self.root = root
         self.memory_limit = os.environ.get("CXW_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+        self.runs: list[dict] = []  # the scales finished
+
+    def write_report(self, runs: list[dict], complete: bool) -> list[dict]:
+        """Write the JSON report of ``runs``; its goals. Incomplete: a checkpoint."""
+        goals = evaluate_goals(runs)
+        report = {
+            "benchmark": "build",
+            "complete": complete,
+            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": _git_commit(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpu_count": os.cpu_count(),
+            "days": self.args.days,
+            "seed": self.args.seed,
+            "memory_limit": self.memory_limit,
+            "threads": int(os.environ.get("CXW_THREADS") or 2),
+            "extra_days": list(extra_days(self.args.days)),
+            "runs": runs,
+            "goals": goals,
+        }
+        self.args.output.parent.mkdir(parents=True, exist_ok=True)
+        self.args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        return goals
+
+    def checkpoint(self, run: dict) -> None:
+        """After each step of a long run: the report so far, so a stopped run keeps it."""
+        self.write_report([*self.runs, run], complete=False)
 
     def settings(self, database: Path) -> list[str]:
         """The profile's DuckDB options for a database file, as for a dbt build on it."""
@@ -792,6 +822,7 @@ class Bench:
         run: dict = {"customers": customers, "days": self.args.days, "light": light, "failures": []}
         try:
             run["generate"] = self.generate(customers, folder)
+            self.checkpoint(run)
             if self.args.generate_only:
                 return run
             landing = folder / "landing"
@@ -802,22 +833,29 @@ class Bench:
             warehouse.parent.mkdir(parents=True, exist_ok=True)
             self.log(f"{customers:,}: fixed cost")
             run["fixed_cost"] = self.fixed_cost(landing, warehouse, target, folder)
+            self.checkpoint(run)
             self.log(f"{customers:,}: floor")
             run["floor"] = self.floor(landing, folder)
+            self.checkpoint(run)
             self.log(f"{customers:,}: full build")
             run["full_build"] = self.full_build(
                 landing, warehouse, target, folder / "logs" / "full-build.txt"
             )
+            self.checkpoint(run)
             if not light:
                 run["validate"] = self.validate(
                     warehouse, folder, run["full_build"]["wall_seconds"]
                 )
+                self.checkpoint(run)
                 if not self.args.skip_incremental:
                     run["incremental"] = self.incremental(
                         folder / "gen" / "landing", warehouse, folder, run["full_build"]
                     )
+                    self.checkpoint(run)
                 run["overhead"] = self.overhead(landing, warehouse, target, folder)
             if self.args.out_of_core and largest:
+                if light:  # nothing reads the full build again: free its disk (~30 GB at 1M)
+                    shutil.rmtree(warehouse.parent, ignore_errors=True)
                 run["out_of_core"] = {"builds": {}}
                 for limit in OUT_OF_CORE_LIMITS:
                     if limit == run["full_build"]["memory_limit"]:
@@ -848,11 +886,13 @@ class Bench:
                         key: build[key]
                         for key in ("wall_seconds", "peak_rss_mb", "returncode", "timed_out")
                     }
+                    self.checkpoint(run)
         except StepFailed as error:
             run["failures"].append(error.args[0])
             if len(error.args) > 1 and "full_build" not in run:
                 run["full_build"] = error.args[1]
             self.log(f"{customers:,}: {error.args[0]}")
+            self.checkpoint(run)
         return run
 
 
@@ -905,30 +945,14 @@ def main(argv: list[str] | None = None) -> int:
     root.mkdir(parents=True, exist_ok=True)
     bench = Bench(args, root)
     try:
-        runs = [bench.scale(customers, customers == max(scales)) for customers in scales]
+        for customers in scales:
+            bench.runs.append(bench.scale(customers, customers == max(scales)))
     finally:
         if args.reuse is None:
             shutil.rmtree(root, ignore_errors=True)
-    goals = evaluate_goals(runs)
+    runs = bench.runs
+    goals = bench.write_report(runs, complete=True)
     print(table(runs, goals))
-
-    report = {
-        "benchmark": "build",
-        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _git_commit(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "days": args.days,
-        "seed": args.seed,
-        "memory_limit": bench.memory_limit,
-        "threads": int(os.environ.get("CXW_THREADS") or 2),
-        "extra_days": list(extra_days(args.days)),
-        "runs": runs,
-        "goals": goals,
-    }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written {args.output}")
     return 1 if any(run["failures"] for run in runs) else 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -160,6 +161,19 @@ def test_goals_say_met_missed_or_not_measured_and_name_the_slow_models() -> None
     floor = only_small["full build <= 3x the floor"]
     assert floor["status"] == "missed"
     assert "goal is set at 100,000" in floor["text"] and "slow 9.0 s" in floor["text"]
+
+
+def test_a_checkpoint_writes_the_steps_measured_so_far(tmp_path: Path) -> None:
+    args = argparse.Namespace(days=365, seed=42, output=tmp_path / "build.json")
+    bench = bench_build.Bench(args, tmp_path)
+    bench.runs.append(_run(100_000, 120.0, 60.0))
+    bench.checkpoint({"customers": 1_000_000, "days": 365, "failures": [], "floor": {}})
+
+    report = json.loads(args.output.read_text(encoding="utf-8"))
+    assert report["complete"] is False
+    assert [run["customers"] for run in report["runs"]] == [100_000, 1_000_000]
+    goals = {goal["goal"]: goal["status"] for goal in report["goals"]}
+    assert goals["1M / 100k build time <= 12x"] == "not measured"
 
 
 def test_harness_measures_the_whole_process_tree_and_stops_it_on_timeout(tmp_path: Path) -> None:
