@@ -231,6 +231,15 @@ def _figure(run: dict, *keys: str) -> float | None:
     return value
 
 
+def _passed(build: dict | None) -> bool:
+    """A full build that finished (a failed one's time measures nothing)."""
+    return (
+        bool(build and build.get("wall_seconds"))
+        and build.get("returncode", 0) == 0
+        and (not build.get("timed_out"))
+    )
+
+
 def _line(goal: str, status: str, text: str) -> dict:
     return {"goal": goal, "status": status, "text": text}
 
@@ -332,7 +341,7 @@ def evaluate_goals(runs: list[dict]) -> list[dict]:
             runs,
             GOAL_SCALE,
             lambda r, figure=figure: (
-                _figure(r, *figure) is not None and _figure(r, "full_build", "wall_seconds")
+                _figure(r, *figure) is not None and _passed(r.get("full_build"))
             ),
         )
         if run is None:
@@ -347,7 +356,7 @@ def evaluate_goals(runs: list[dict]) -> list[dict]:
     builds = {
         run["customers"]: run["full_build"]["wall_seconds"]
         for run in runs
-        if _figure(run, "full_build", "wall_seconds")
+        if _passed(run.get("full_build"))
     }
     name = "1M / 100k build time <= 12x"
     if LARGE_SCALE in builds and GOAL_SCALE in builds:
@@ -376,6 +385,14 @@ def evaluate_goals(runs: list[dict]) -> list[dict]:
                 f"16GB {big['wall_seconds']:.0f} s (peak {big['peak_rss_mb']:,} MB) = {value:.2f}x"
             )
         goals.append(_line(name, status, text))
+    elif (
+        large
+        and large.get("full_build", {}).get("memory_limit") == OUT_OF_CORE_LIMITS[0]
+        and (not _passed(large["full_build"]))
+    ):
+        why = (large["failures"] or ["see its log"])[0]
+        text = f"the {OUT_OF_CORE_LIMITS[0]} build failed: {why}"
+        goals.append(_line(name, "missed", text))
     else:
         goals.append(_line(name, "not measured", "run with --include-1m --out-of-core"))
     return goals
@@ -393,11 +410,12 @@ def table(runs: list[dict], goals: list[dict]) -> str:
     lines = [header, "-" * len(header)]
     for run in runs:
         build = run.get("full_build") or {}
-        floor_ratio = ratio(build.get("wall_seconds"), _figure(run, "floor", "median_seconds"))
+        seconds = build.get("wall_seconds") if _passed(build) else None
+        floor_ratio = ratio(seconds, _figure(run, "floor", "median_seconds"))
         lines.append(
             f"{run['customers']:>10,} "
             f"{_cell(_figure(run, 'generate', 'rows_per_second'), ',.0f'):>10} "
-            f"{_cell(build.get('wall_seconds'), '.1f'):>8} "
+            f"{_cell(seconds, '.1f') if seconds or not build else 'failed':>8} "
             f"{_cell(build.get('peak_rss_mb'), ',.0f'):>8} "
             f"{_cell(_figure(run, 'floor', 'median_seconds'), '.1f'):>8} "
             f"{_cell(floor_ratio, '.1f'):>7} "
@@ -410,7 +428,8 @@ def table(runs: list[dict], goals: list[dict]) -> str:
     for run in runs:
         models = (run.get("full_build") or {}).get("models_top") or []
         if models:
-            lines.append(f"\nslowest models, full build at {run['customers']:,} customers:")
+            failed = "" if _passed(run.get("full_build")) else " (failed)"
+            lines.append(f"\nslowest models, full build at {run['customers']:,} customers{failed}:")
             lines += [f"  {model['seconds']:>8.1f} s  {model['model']}" for model in models]
         incremental = run.get("incremental") or {}
         if incremental.get("one"):
@@ -838,11 +857,19 @@ class Bench:
             run["floor"] = self.floor(landing, folder)
             self.checkpoint(run)
             self.log(f"{customers:,}: full build")
-            run["full_build"] = self.full_build(
-                landing, warehouse, target, folder / "logs" / "full-build.txt"
-            )
+            try:
+                run["full_build"] = self.full_build(
+                    landing, warehouse, target, folder / "logs" / "full-build.txt"
+                )
+            except StepFailed as error:
+                if not (self.args.out_of_core and largest):
+                    raise
+                # the out-of-core builds below still say how each memory limit fares
+                run["full_build"] = error.args[1]
+                run["failures"].append(error.args[0])
+                self.log(f"{customers:,}: {error.args[0]}")
             self.checkpoint(run)
-            if not light:
+            if not light and _passed(run["full_build"]):
                 run["validate"] = self.validate(
                     warehouse, folder, run["full_build"]["wall_seconds"]
                 )

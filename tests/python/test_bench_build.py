@@ -176,6 +176,19 @@ def test_a_checkpoint_writes_the_steps_measured_so_far(tmp_path: Path) -> None:
     assert goals["1M / 100k build time <= 12x"] == "not measured"
 
 
+def test_a_failed_build_is_no_build_time() -> None:
+    failed = _run(1_000_000, 167.0, 295.0)
+    failed["full_build"].update(returncode=1, memory_limit="4GB")
+    failed["failures"] = ["full build: exit code 1 after 167 s"]
+    runs = [_run(100_000, 275.0, 29.0), failed]
+
+    goals = {goal["goal"]: goal for goal in bench_build.evaluate_goals(runs)}
+    assert goals["1M / 100k build time <= 12x"]["status"] == "not measured"
+    out_of_core = goals["1M: no OOM with 4GB, at most 2x the time with 16GB"]
+    assert out_of_core["status"] == "missed" and "exit code 1" in out_of_core["text"]
+    assert "failed" in bench_build.table(runs, list(goals.values())).splitlines()[3]
+
+
 def test_harness_measures_the_whole_process_tree_and_stops_it_on_timeout(tmp_path: Path) -> None:
     # The child only waits; its own child holds ~200 MB for a while.
     grandchild = "b = b'x' * (200 * 1024 * 1024); import time; time.sleep(1.5)"
