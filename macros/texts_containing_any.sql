@@ -9,8 +9,11 @@
         slice equals the pattern's slice at one of its first `stride`
         offsets. So texts are cut into those slices, joined to the patterns'
         slices by equality, and the candidates are confirmed by a substring
-        test. Shorter patterns (none among the identifiers today) fall back
-        to the nested loop. -#}
+        test. Shorter patterns (none among the identifiers today) join every
+        text by one more slice per text, the empty one: a nested loop over
+        those patterns only. texts is read once: DuckDB holds a relation
+        read twice in memory it cannot spill (at 1M customers the raw lines
+        of stg_landing__records did not fit in 4GB). -#}
     {%- set gram_length = 6 -%}
     {%- set stride = 3 -%}
     {%- set min_length = gram_length + stride - 1 -%}
@@ -19,14 +22,28 @@
     from (
         select
             {{ id_column }},
-            {{ text_column }} as searched_text,
-            {{ gram_positions(
-                dbt.length(text_column), gram_length, stride
-            ) }} as gram_position
+            searched_text,
+            {#- shifted by one stride: the first row of a text is the empty
+                slice that short patterns join -#}
+            case
+                when shifted_position = 1 then ''
+                else substring(
+                    searched_text, shifted_position - {{ stride }}, {{ gram_length }}
+                )
+            end as gram
 
-        from {{ texts }}
+        from (
+            select
+                {{ id_column }},
+                {{ text_column }} as searched_text,
+                {{ gram_positions(
+                    dbt.length(text_column) ~ ' + ' ~ stride, gram_length, stride
+                ) }} as shifted_position
 
-        where {{ text_column }} is not null
+            from {{ texts }}
+
+            where {{ text_column }} is not null
+        ) as positions
     ) as text_grams
 
     inner join (
@@ -38,30 +55,18 @@
         from {{ patterns }}
 
         where {{ dbt.length(pattern_column) }} >= {{ min_length }}
-        {%- if not loop.last %}
 
         union all
-        {% endif %}
-        {%- endfor %}
+        {% endfor %}
+        select
+            {{ pattern_column }} as pattern,
+            '' as gram
+
+        from {{ patterns }}
+
+        where {{ dbt.length(pattern_column) }} < {{ min_length }}
     ) as pattern_grams
         on
-            substring(
-                text_grams.searched_text,
-                text_grams.gram_position,
-                {{ gram_length }}
-            ) = pattern_grams.gram
+            text_grams.gram = pattern_grams.gram
             and {{ dbt.position('pattern_grams.pattern', 'text_grams.searched_text') }} > 0
-
-    union distinct
-
-    select {{ texts }}.{{ id_column }}
-
-    from {{ texts }}
-
-    inner join {{ patterns }}
-        on
-            {{ dbt.length(patterns ~ '.' ~ pattern_column) }} < {{ min_length }}
-            and {{ dbt.position(
-                patterns ~ '.' ~ pattern_column, texts ~ '.' ~ text_column
-            ) }} > 0
 {%- endmacro %}

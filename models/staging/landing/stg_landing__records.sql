@@ -59,6 +59,21 @@
         'header': 'request_id,identifier_type,identifier,requested_at'},
 ] -%}
 
+{#- The lines of each text entity to read, written out at each use rather
+    than as a CTE: the lines are read twice (parsed, then searched for
+    erased identifiers) and DuckDB materialises a CTE over read_csv in
+    memory, even when told not to (at 1M customers they did not fit in
+    4GB); reading the files again streams. -#}
+{%- set landed_lines = {} -%}
+{%- for spec in text_entities -%}
+    {%- do landed_lines.update({
+        spec.system ~ '__' ~ spec.entity:
+            '(select line, file_name, partition_date from '
+            ~ source(spec.system, spec.entity)
+            ~ ' where ' ~ landing_files_to_load('files_to_erase') ~ ')'
+    }) -%}
+{%- endfor %}
+
 with
 
 erased_identifiers as (
@@ -135,21 +150,6 @@ files_to_erase as (
 ),
 {%- endif %}
 
-{% for spec in text_entities %}
-{{ spec.system }}__{{ spec.entity }} as {{ not_materialized() }} (
-
-    select
-        line,
-        file_name,
-        partition_date
-
-    from {{ source(spec.system, spec.entity) }}
-
-    where {{ landing_files_to_load('files_to_erase') }}
-
-),
-
-{% endfor %}
 shop__events as (
 
     select
@@ -210,15 +210,29 @@ shop__events as (
                 then 'missing_key'
         end as rejection_rule,
         {%- endif %}
-        partition_date
+        partition_date,
+        copies
 
-    from {{ spec.system }}__{{ spec.entity }}
+    from (
+        {#- identical lines of one file (copies) are counted first, on
+            narrow keys: an aggregate over every parsed column (two long
+            texts per row) ran out of memory at 1M customers, 4GB -#}
+        select
+            file_name,
+            line,
+            partition_date,
+            count(*) as copies
 
-    where
-        trim(line) != ''
-        {%- if spec.format == 'csv' %}
-        and ({{ record_line }}) != '{{ spec.header }}'
-        {%- endif %}
+        from {{ landed_lines[spec.system ~ '__' ~ spec.entity] }} as landed
+
+        where
+            trim(line) != ''
+            {%- if spec.format == 'csv' %}
+            and ({{ record_line }}) != '{{ spec.header }}'
+            {%- endif %}
+
+        group by file_name, line, partition_date
+    ) as distinct_lines
 
 ),
 
@@ -233,9 +247,12 @@ shop__events_checked as (
         event_id as source_record_id,
         event_id as dedup_key,
         case when event_id is null then 'missing_key' end as rejection_rule,
-        partition_date
+        partition_date,
+        count(*) as copies
 
     from shop__events
+
+    group by file_name, event_id, partition_date
 
 ),
 
@@ -249,34 +266,13 @@ unioned as (
 
 ),
 
-counted as (
-
-    {#- identical lines of one file (copies) are counted, not windowed: a
-        hash aggregate is cheaper than partitioning every line -#}
-    select
-        source_system,
-        entity,
-        file_name,
-        line,
-        source_record_id,
-        dedup_key,
-        rejection_rule,
-        partition_date,
-        count(*) as copies
-
-    from unioned
-
-    group by 1, 2, 3, 4, 5, 6, 7, 8
-
-),
-
 copied as (
 
     select
         *,
         {{ numbers_up_to('copies') }} as copy_number
 
-    from counted
+    from unioned
 
 ),
 
@@ -309,21 +305,28 @@ keyed as (
 compacted as {{ not_materialized() }} (
 
     {#- the lines read again from the files (cheaper than holding every
-        record in memory to read it twice), each distinct line once -#}
-    select distinct
+        record in memory to read it twice), each distinct line once, and
+        compacted after the distinct (a distinct of both long texts ran out
+        of memory at 1M customers, 4GB) -#}
+    select
         line,
         {{ compact_text('line') }} as compact_line
 
     from (
-        {%- for spec in text_entities %}
-        select line from {{ spec.system }}__{{ spec.entity }}
-        {%- if not loop.last %}
-        union all
-        {%- endif %}
-        {%- endfor %}
-    ) as text_lines
+        select distinct text_lines.line
 
-    where line is not null
+        from (
+            {%- for spec in text_entities %}
+            select landed.line
+            from {{ landed_lines[spec.system ~ '__' ~ spec.entity] }} as landed
+            {%- if not loop.last %}
+            union all
+            {%- endif %}
+            {%- endfor %}
+        ) as text_lines
+
+        where text_lines.line is not null
+    ) as distinct_lines
 
 ),
 
