@@ -117,7 +117,7 @@ erased_patterns as (
 ),
 {%- if is_incremental() %}
 
-held_lines as {{ not_materialized() }} (
+held_lines as (
 
     {#- the held lines not erased yet, searched only when the erased
         identifiers differ from those the last run that wrote rows applied
@@ -302,7 +302,7 @@ keyed as (
 
 ),
 
-compacted as {{ not_materialized() }} (
+compacted as (
 
     {#- the lines read again from the files (cheaper than holding every
         record in memory to read it twice), each distinct line once, and
