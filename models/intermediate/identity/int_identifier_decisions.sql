@@ -265,11 +265,13 @@ record_owners as (
         evidence first (millions of clickstream events share a few cookie
         and account pairs): the count(distinct) below then reads far fewer
         rows, and its memory, which DuckDB cannot spill, stays small (the
-        100k build failed on it at 4GB beside another model) -#}
+        100k build failed on it at 4GB beside another model). Both
+        aggregates group by node_id alone, which names the type and the
+        identifier: with those two texts in their keys as well, the model
+        ran out of memory at 100k with memory_limit 1GB (and at 4GB beside
+        int_sessions_aggregated's tests); without them it passed at 1GB -#}
     select
         observed.node_id,
-        observed.identifier_type,
-        observed.identifier,
         observed.entity,
         record_hints.owner_hint,
         record_hints.direct_owner_hint,
@@ -288,8 +290,6 @@ record_owners as (
 
     group by
         observed.node_id,
-        observed.identifier_type,
-        observed.identifier,
         observed.entity,
         record_hints.owner_hint,
         record_hints.direct_owner_hint,
@@ -301,8 +301,6 @@ counted as (
 
     select
         node_id,
-        identifier_type,
-        identifier,
         cast(sum(record_count) as {{ dbt.type_bigint() }}) as record_count,
         count(distinct owner_hint) as owner_count,
         count(distinct direct_owner_hint) as direct_owner_count,
@@ -316,10 +314,29 @@ counted as (
 
     from record_owners
 
-    group by
+    group by node_id
+
+),
+
+named as (
+
+    {#- the type and the identifier read back from node_id
+        (type:identifier, int_identifiers_observed; a type has no colon) -#}
+    select
         node_id,
-        identifier_type,
-        identifier
+        {{ dbt.split_part('node_id', "':'", 1) }} as identifier_type,
+        {{ dbt.right(
+            'node_id',
+            dbt.length('node_id') ~ ' - ' ~ dbt.length(dbt.split_part('node_id', "':'", 1)) ~ ' - 1',
+        ) }} as identifier,
+        record_count,
+        owner_count,
+        direct_owner_count,
+        account_count,
+        login_count,
+        caller_owner_count
+
+    from counted
 
 ),
 
@@ -363,7 +380,7 @@ decided as (
             ]) }}
         end as reason
 
-    from counted
+    from named
 
 ),
 
