@@ -322,13 +322,11 @@ named as (
 
     {#- the type and the identifier read back from node_id
         (type:identifier, int_identifiers_observed; a type has no colon) -#}
+    {%- set colon = dbt.position("':'", 'node_id') %}
     select
         node_id,
-        {{ dbt.split_part('node_id', "':'", 1) }} as identifier_type,
-        {{ dbt.right(
-            'node_id',
-            dbt.length('node_id') ~ ' - ' ~ dbt.length(dbt.split_part('node_id', "':'", 1)) ~ ' - 1',
-        ) }} as identifier,
+        substring(node_id, 1, {{ colon }} - 1) as identifier_type,
+        substring(node_id, {{ colon }} + 1) as identifier,
         record_count,
         owner_count,
         direct_owner_count,
