@@ -141,6 +141,20 @@ def model_times(run_results: dict) -> list[dict]:
     return sorted(models, key=lambda model: model["seconds"], reverse=True)
 
 
+def failure_causes(run_results: dict) -> list[str]:
+    """Each failed node of run_results.json with the first line of its error, e.g.
+    `int_x: Out of Memory Error: ...` or `... No space left on device`: an exit code
+    alone does not tell memory from disk."""
+    causes = []
+    for result in run_results.get("results", []):
+        if result.get("status") not in ("error", "fail", "runtime error"):
+            continue
+        lines = [line.strip() for line in (result.get("message") or "").splitlines()]
+        first = next((line for line in lines if line and not line.startswith("Runtime Error")), "")
+        causes.append(f"{result.get('unique_id', '').split('.')[-1]}: {first[:160]}")
+    return causes
+
+
 def models_from_log(log_lines) -> tuple[list[dict], list[str]]:
     """From dbt's JSON log: the models that finished, slowest first, and those still running."""
     finished, started = {}, {}
@@ -377,6 +391,8 @@ def evaluate_goals(runs: list[dict]) -> list[dict]:
         small, big = (builds_by_limit[limit] for limit in OUT_OF_CORE_LIMITS)
         if small["returncode"] != 0 or small.get("timed_out"):
             status, text = "missed", f"the 4GB build failed (exit code {small['returncode']})"
+            if small.get("errors"):
+                text += f": {small['errors'][0]}"
         else:
             value = small["wall_seconds"] / big["wall_seconds"]
             status = "met" if value <= 2 else "missed"
@@ -444,6 +460,7 @@ def table(runs: list[dict], goals: list[dict]) -> str:
                 f"out of core at {run['customers']:,}, memory_limit {limit}: "
                 f"{build['wall_seconds']:.1f} s, peak {build['peak_rss_mb']:,} MB, "
                 f"exit code {build['returncode']}"
+                + (f", {build['errors'][0]}" if build.get("errors") else "")
             )
         for failure in run.get("failures", []):
             lines.append(f"failed at {run['customers']:,}: {failure}")
@@ -700,6 +717,7 @@ class Bench:
         result = {**run.as_dict(), "memory_limit": memory_limit or self.memory_limit}
         if results:
             models = model_times(results)
+            result["errors"] = failure_causes(results)
         else:  # stopped before dbt wrote run_results.json: what its log says so far
             with (log_path / "dbt.log").open(encoding="utf-8") as lines:
                 models, result["running_when_stopped"] = models_from_log(lines)
@@ -708,9 +726,11 @@ class Bench:
         if not run.ok:
             why = "timed out" if run.timed_out else f"exit code {run.returncode}"
             running = ", ".join(result.get("running_when_stopped", []))
+            errors = result.get("errors", [])
             raise StepFailed(
                 f"full build: {why} after {run.wall_seconds:.0f} s"
                 + (f", still running: {running}" if running else "")
+                + (f"; {len(errors)} failed, first {errors[0]}" if errors else "")
                 + f" (log {logfile})",
                 result,
             )
@@ -913,6 +933,8 @@ class Bench:
                         key: build[key]
                         for key in ("wall_seconds", "peak_rss_mb", "returncode", "timed_out")
                     }
+                    if build.get("errors"):
+                        run["out_of_core"]["builds"][limit]["errors"] = build["errors"]
                     self.checkpoint(run)
         except StepFailed as error:
             run["failures"].append(error.args[0])

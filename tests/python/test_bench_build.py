@@ -189,6 +189,40 @@ def test_a_failed_build_is_no_build_time() -> None:
     assert "failed" in bench_build.table(runs, list(goals.values())).splitlines()[3]
 
 
+def test_a_failed_build_says_what_each_failed_node_ran_out_of() -> None:
+    results = {
+        "results": [
+            {"unique_id": "model.p.fine", "status": "success", "message": "OK"},
+            {
+                "unique_id": "model.p.big",
+                "status": "error",
+                "message": "Runtime Error in model big (models/big.sql)\n"
+                '  IO Error: Could not write file "x.tmp": No space left on device\n',
+            },
+            {
+                "unique_id": "test.p.unique_big_id",
+                "status": "error",
+                "message": "Out of Memory Error",
+            },
+        ]
+    }
+    causes = bench_build.failure_causes(results)
+    assert causes == [
+        'big: IO Error: Could not write file "x.tmp": No space left on device',
+        "unique_big_id: Out of Memory Error",
+    ]
+    failed = _run(1_000_000, 167.0, 295.0)
+    failed["out_of_core"] = {
+        "builds": {
+            "4GB": {"wall_seconds": 167.0, "returncode": 1, "errors": causes},
+            "16GB": {"wall_seconds": 100.0, "returncode": 0, "peak_rss_mb": 9000},
+        }
+    }
+    goals = {goal["goal"]: goal for goal in bench_build.evaluate_goals([failed])}
+    text = goals["1M: no OOM with 4GB, at most 2x the time with 16GB"]["text"]
+    assert "No space left on device" in text
+
+
 def test_harness_measures_the_whole_process_tree_and_stops_it_on_timeout(tmp_path: Path) -> None:
     # The child only waits; its own child holds ~200 MB for a while.
     grandchild = "b = b'x' * (200 * 1024 * 1024); import time; time.sleep(1.5)"
