@@ -145,9 +145,11 @@ def failure_causes(run_results: dict) -> list[str]:
     """Each failed node of run_results.json with the first line of its error, e.g.
     `int_x: Out of Memory Error: ...` or `... No space left on device`: an exit code
     alone does not tell memory from disk."""
+    from cx_warehouse.dbt import FAILED_STATUSES
+
     causes = []
     for result in run_results.get("results", []):
-        if result.get("status") not in ("error", "fail", "runtime error"):
+        if str(result.get("status", "")).lower() not in FAILED_STATUSES:
             continue
         lines = [line.strip() for line in (result.get("message") or "").splitlines()]
         first = next((line for line in lines if line and not line.startswith("Runtime Error")), "")
