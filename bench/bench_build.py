@@ -22,6 +22,8 @@ bench/harness.py (wall, CPU, peak RSS of its process tree):
 * incremental: ``dbt build`` (no --full-refresh) on a copy of the full build's
   warehouse, after k more days' folders landed, then after 2k (the copy is not timed;
   this is the build step of ``cxw run``, without its validation and publishing);
+* disk: a scale stops before its builds unless ``--disk-factor`` (8) x its landing
+  data is free where it builds;
 * out of core (``--out-of-core``): the largest scale's full build with memory_limit
   4GB and 16GB (at a light scale the first build's warehouse is deleted first: nothing
   reads it again, and at 1M two of them need ~60 GB of disk).
@@ -57,6 +59,9 @@ GOAL_SCALE = 100_000
 LARGE_SCALE = 1_000_000
 DEFAULT_MEMORY_LIMIT = "4GB"  # profiles.yml's default for CXW_MEMORY_LIMIT
 OUT_OF_CORE_LIMITS = ("4GB", "16GB")
+# Free disk a full build needs, as a multiple of its landing data: the 1M build
+# (8.1 GB of landing files) filled 64 GB with its warehouse and spill files and failed.
+DISK_FACTOR = 8.0
 DAY_FOLDER = re.compile(r"^dt=(\d{4}-\d{2}-\d{2})$")
 WINDOW_PASS = (
     "create table floor_events_window as select *, "
@@ -103,6 +108,21 @@ def link_landing(source: Path, target: Path, last_day: date) -> int:
                 shutil.copy2(Path(folder) / name, into / name)
             count += 1
     return count
+
+
+def disk_shortfall(landing: Path, folder: Path, factor: float) -> str | None:
+    """Why a full build from ``landing`` into ``folder`` would fill the disk; None if
+    ``folder``'s file system has ``factor`` x the landing files' size free."""
+    landing_bytes = sum(path.stat().st_size for path in landing.rglob("*") if path.is_file())
+    needed = factor * landing_bytes
+    free = shutil.disk_usage(folder).free
+    if free >= needed:
+        return None
+    return (
+        f"{free / 1e9:.1f} GB free in {folder}, a full build needs about {needed / 1e9:.1f} GB "
+        f"({factor:g} x the {landing_bytes / 1e9:.1f} GB of landing data for its warehouse "
+        "and spill files; --disk-factor 0 skips this check)"
+    )
 
 
 def landing_entities(project: Path, landing: Path) -> dict[str, str]:
@@ -872,6 +892,8 @@ class Bench:
             )
             warehouse, target = folder / "build" / "warehouse.duckdb", folder / "build" / "target"
             warehouse.parent.mkdir(parents=True, exist_ok=True)
+            if shortfall := disk_shortfall(landing, warehouse.parent, self.args.disk_factor):
+                raise StepFailed(f"disk: {shortfall}")
             self.log(f"{customers:,}: fixed cost")
             run["fixed_cost"] = self.fixed_cost(landing, warehouse, target, folder)
             self.checkpoint(run)
@@ -979,6 +1001,14 @@ def main(argv: list[str] | None = None) -> int:
         "--out-of-core",
         action="store_true",
         help="the largest scale's full build with memory_limit 4GB and 16GB",
+    )
+    parser.add_argument(
+        "--disk-factor",
+        type=float,
+        default=DISK_FACTOR,
+        metavar="F",
+        help=f"stop a scale before its builds unless F x its landing data is free on disk "
+        f"(default {DISK_FACTOR:g}; 0 skips the check)",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs of the cheap steps (median)")
     parser.add_argument("--timeout", type=float, help="seconds before any one step is stopped")

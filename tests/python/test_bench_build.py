@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -221,6 +222,18 @@ def test_a_failed_build_says_what_each_failed_node_ran_out_of() -> None:
     goals = {goal["goal"]: goal for goal in bench_build.evaluate_goals([failed])}
     text = goals["1M: no OOM with 4GB, at most 2x the time with 16GB"]["text"]
     assert "No space left on device" in text
+
+
+def test_a_scale_stops_before_its_builds_when_the_disk_cannot_hold_them(tmp_path: Path) -> None:
+    landing = tmp_path / "landing" / "shop" / "events" / "dt=2025-01-01"
+    landing.mkdir(parents=True)
+    (landing / "part-0.parquet").write_bytes(b"x" * 1000)
+    free = shutil.disk_usage(tmp_path).free
+    assert bench_build.disk_shortfall(tmp_path / "landing", tmp_path, 0) is None
+    assert bench_build.disk_shortfall(tmp_path / "landing", tmp_path, free / 2000) is None
+    shortfall = bench_build.disk_shortfall(tmp_path / "landing", tmp_path, free / 500)
+    assert shortfall and f" GB free in {tmp_path}, a full build needs about " in shortfall
+    assert "of landing data" in shortfall and "--disk-factor 0" in shortfall
 
 
 def test_harness_measures_the_whole_process_tree_and_stops_it_on_timeout(tmp_path: Path) -> None:
