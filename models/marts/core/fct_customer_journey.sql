@@ -102,41 +102,48 @@ staged as (
 
 ),
 
-anchored as (
+anchor_links as (
 
     {#- An anchor counts only when it is a touchpoint of the same party. -#}
     select
-        staged.*,
+        parties.touchpoint_id,
         anchors.touchpoint_id as journey_anchor_id
 
-    from staged
+    from parties
 
-    left join staged as anchors
+    inner join parties as anchors
         on
-            staged.anchor_touchpoint_id = anchors.touchpoint_id
-            and staged.party_key = anchors.party_key
+            parties.anchor_touchpoint_id = anchors.touchpoint_id
+            and parties.party_key = anchors.party_key
 
 ),
 
 openers as (
 
+    {#- The journey steps below run on narrow rows (ids, times, stages)
+        and join the wide touchpoints once at the end: carried through
+        every window and join, the wide rows spilled 4.1 GB at 100k
+        customers with memory_limit 1GB, and the model ran out of memory -#}
     select
-        touchpoint_id,
-        party_key,
-        occurred_at,
-        stage_order,
-        lag(occurred_at) over (
-            partition by party_key
-            order by occurred_at, touchpoint_id
+        staged.touchpoint_id,
+        staged.party_key,
+        staged.occurred_at,
+        staged.stage_order,
+        lag(staged.occurred_at) over (
+            partition by staged.party_key
+            order by staged.occurred_at, staged.touchpoint_id
         ) as previous_occurred_at,
-        lag(stage_order) over (
-            partition by party_key
-            order by occurred_at, touchpoint_id
+        lag(staged.stage_order) over (
+            partition by staged.party_key
+            order by staged.occurred_at, staged.touchpoint_id
         ) as previous_stage_order
 
-    from anchored
+    from staged
 
-    where journey_anchor_id is null
+    left join anchor_links
+        on staged.touchpoint_id = anchor_links.touchpoint_id
+
+    where anchor_links.touchpoint_id is null
 
 ),
 
@@ -199,25 +206,31 @@ opener_journeys as (
 journeys_assigned as (
 
     select
-        anchored.*,
+        parties.touchpoint_id,
+        parties.touchpoint_type,
+        parties.occurred_at,
         coalesce(
             own_journeys.journey_id, anchor_journeys.journey_id
         ) as journey_id
 
-    from anchored
+    from parties
+
+    left join anchor_links
+        on parties.touchpoint_id = anchor_links.touchpoint_id
 
     left join opener_journeys as own_journeys
-        on anchored.touchpoint_id = own_journeys.touchpoint_id
+        on parties.touchpoint_id = own_journeys.touchpoint_id
 
     left join opener_journeys as anchor_journeys
-        on anchored.journey_anchor_id = anchor_journeys.touchpoint_id
+        on anchor_links.journey_anchor_id = anchor_journeys.touchpoint_id
 
 ),
 
 sequenced as (
 
     select
-        *,
+        touchpoint_id,
+        journey_id,
         row_number() over (
             partition by journey_id
             order by occurred_at, touchpoint_id
@@ -240,30 +253,35 @@ sequenced as (
 final as (
 
     select
-        touchpoint_id,
-        case when is_known_customer then party_id end as customer_id,
-        journey_id,
-        trigger_touchpoint_id,
-        source_system,
-        source_record_id,
-        channel,
-        touchpoint_type,
-        journey_stage,
-        previous_touchpoint_type,
-        store_id,
-        agent_id,
-        survey_type,
-        cast(stage_order as {{ dbt.type_int() }}) as stage_order,
-        cast(step_in_journey as {{ dbt.type_int() }}) as step_in_journey,
-        cast(seconds_since_previous as {{ dbt.type_bigint() }})
+        staged.touchpoint_id,
+        case when staged.is_known_customer then staged.party_id end
+            as customer_id,
+        sequenced.journey_id,
+        staged.trigger_touchpoint_id,
+        staged.source_system,
+        staged.source_record_id,
+        staged.channel,
+        staged.touchpoint_type,
+        staged.journey_stage,
+        sequenced.previous_touchpoint_type,
+        staged.store_id,
+        staged.agent_id,
+        staged.survey_type,
+        cast(staged.stage_order as {{ dbt.type_int() }}) as stage_order,
+        cast(sequenced.step_in_journey as {{ dbt.type_int() }})
+            as step_in_journey,
+        cast(sequenced.seconds_since_previous as {{ dbt.type_bigint() }})
             as seconds_since_previous,
-        cast(revenue_pln as decimal(18, 2)) as revenue_pln,
-        cast(score as {{ dbt.type_int() }}) as score,
-        is_repeat_purchase,
-        {{ utc_to_local_date('occurred_at') }} as occurred_date,
-        occurred_at
+        cast(staged.revenue_pln as decimal(18, 2)) as revenue_pln,
+        cast(staged.score as {{ dbt.type_int() }}) as score,
+        staged.is_repeat_purchase,
+        {{ utc_to_local_date('staged.occurred_at') }} as occurred_date,
+        staged.occurred_at
 
-    from sequenced
+    from staged
+
+    inner join sequenced
+        on staged.touchpoint_id = sequenced.touchpoint_id
 
 )
 
