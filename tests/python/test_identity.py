@@ -1,7 +1,8 @@
 """Identity resolution against the generator's truth (``record_owners.parquet``).
 
-Every landed record that carries an identifier (``int_records_resolved``) is mapped to
-its resolved customer; records with no resolved customer are singletons. Pairwise
+Every landed record that carries an identifier is mapped to its resolved customer
+(``int_records_resolved``; a clickstream event as its session is, by its login's key,
+else its cookie's); records with no resolved customer are singletons. Pairwise
 precision and recall are computed by counting, never by enumerating pairs: a cell of
 n records shares n(n-1)/2 pairs, so
 
@@ -76,7 +77,24 @@ from (
     from read_parquet('{truth}')
     where person_id is not null
 ) as truth
-inner join int_records_resolved as resolved
+inner join (
+    select source_system, entity, source_record_id, customer_id
+    from int_records_resolved
+    union all
+    -- an event resolves as its session does (int_touchpoints_unioned): its login's
+    -- key, else its cookie's
+    select 'shop', 'events', events.event_id,
+        coalesce(account_keys.customer_id, cookie_keys.customer_id)
+    from stg_shop__events as events
+    left join int_customer_keys as account_keys
+        on account_keys.node_id = 'customer_id:' || events.customer_id
+    left join int_customer_keys as cookie_keys
+        on cookie_keys.node_id = 'anonymous_id:' || events.anonymous_id
+    where coalesce(events.customer_id, events.anonymous_id, events.order_id) is not null
+        and events.event_id not in (
+            select record_id from int_test_traffic_identified where entity = 'events'
+        )
+) as resolved
     on truth.source_system = resolved.source_system
     and truth.entity = resolved.entity
     and truth.source_record_id = resolved.source_record_id

@@ -4,6 +4,12 @@
     key of its identifiers, which all sit in one component unless shared.
     customer_id is null when every identifier it carries is shared (or the
     record holds only references to records nobody is known for).
+
+    Clickstream events are left out: a session, not an event, is a
+    touchpoint, and it takes its party from its login's or its cookie's key
+    (int_touchpoints_unioned). At 1M customers the events were 115 M of
+    this model's 132 M rows (6.4 GB of the warehouse, 222 s, 16.6 GB
+    spilled with memory_limit 4GB), read by nothing but a test.
 -#}
 
 with
@@ -18,6 +24,8 @@ observed as (
         is_record_node
 
     from {{ ref('int_identifiers_observed') }}
+
+    where entity != 'events'
 
 ),
 

@@ -160,11 +160,6 @@ resolved as (
 
     from {{ ref('int_records_resolved') }}
 
-    {# a session takes its party from its account or cookie
-        (session_parties), so the events (11.9 M of 13.6 M records at
-        100k customers) need not sit in the hash table of the join below #}
-    where entity != 'events'
-
 ),
 
 keys as (
