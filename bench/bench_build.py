@@ -58,6 +58,7 @@ START = date(2025, 1, 1)
 GOAL_SCALE = 100_000
 LARGE_SCALE = 1_000_000
 DEFAULT_MEMORY_LIMIT = "4GB"  # profiles.yml's default for CXW_MEMORY_LIMIT
+DEFAULT_THREADS = 1  # profiles.yml's default for CXW_THREADS
 OUT_OF_CORE_LIMITS = ("4GB", "16GB")
 # Free disk a full build needs, as a multiple of its landing data: the 1M build
 # (8.1 GB of landing files) filled 64 GB with its warehouse and spill files and failed.
@@ -572,7 +573,7 @@ class Bench:
             "days": self.args.days,
             "seed": self.args.seed,
             "memory_limit": self.memory_limit,
-            "threads": int(os.environ.get("CXW_THREADS") or 2),
+            "threads": int(os.environ.get("CXW_THREADS") or DEFAULT_THREADS),
             "extra_days": list(extra_days(self.args.days)),
             "runs": runs,
             "goals": goals,
