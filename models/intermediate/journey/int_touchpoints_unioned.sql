@@ -500,7 +500,7 @@ touchpoints as (
 
 ),
 
-customer_touchpoints as (
+customer_touchpoints as {{ not_materialized() }} (
 
     select touchpoints.*
 

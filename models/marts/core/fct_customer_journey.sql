@@ -52,7 +52,7 @@ stages as (
 
 ),
 
-parties as (
+parties as {{ not_materialized() }} (
 
     select
         *,
@@ -78,7 +78,7 @@ purchases_numbered as (
 
 ),
 
-staged as (
+staged as {{ not_materialized() }} (
 
     select
         parties.*,
@@ -192,7 +192,7 @@ opened as (
 
 ),
 
-opener_journeys as (
+opener_journeys as {{ not_materialized() }} (
 
     select
         touchpoint_id,
