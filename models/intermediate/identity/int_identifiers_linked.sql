@@ -86,12 +86,12 @@ event_edges as (
     where
         first_identifier.entity = 'events'
         and second_identifier.entity = 'events'
-        {#- an event carries one identifier of each type, and anonymous_id:
+        {# an event carries one identifier of each type, and anonymous_id:
             sorts before customer_id: and order_id:, so a cookie is never
             the greater node of an event's pair: the join's build side is
             then the few logged-in and ordering events, not every event
             (at 100k customers, 1GB, this join and the window below spilled
-            2.6 GB) -#}
+            2.6 GB) #}
         and second_identifier.identifier_type != 'anonymous_id'
 
 ),

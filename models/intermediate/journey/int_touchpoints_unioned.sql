@@ -527,10 +527,11 @@ with_parties as (
 
     from customer_touchpoints
 
+    {# a session's party is its session_party_id: int_records_resolved
+        holds no clickstream events #}
     left join resolved
         on
-            customer_touchpoints.entity != 'events'
-            and customer_touchpoints.entity = resolved.entity
+            customer_touchpoints.entity = resolved.entity
             and customer_touchpoints.resolution_key = resolved.source_record_id
 
 ),
