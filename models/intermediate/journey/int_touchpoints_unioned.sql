@@ -519,6 +519,8 @@ customer_touchpoints as {{ not_materialized() }} (
 
 with_parties as (
 
+    {#- a session's party is its session_party_id: int_records_resolved
+        holds no clickstream events -#}
     select
         customer_touchpoints.*,
         coalesce(
@@ -527,8 +529,6 @@ with_parties as (
 
     from customer_touchpoints
 
-    {# a session's party is its session_party_id: int_records_resolved
-        holds no clickstream events #}
     left join resolved
         on
             customer_touchpoints.entity = resolved.entity
