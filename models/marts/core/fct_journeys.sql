@@ -1,6 +1,6 @@
 {#-
-    One row per journey of fct_customer_journey (the journey rule lives
-    there and in DECISIONS.md, "Journeys"): its stages, whether it
+    One row per journey of fct_customer_journey (the journey rule lives in
+    int_journey_steps and DECISIONS.md, "Journeys"): its stages, whether it
     converted, its channels, length, revenue and the scores given in it.
     Survey answers are feedback, not a channel the customer chose: they
     count as touchpoints but not towards channels_used / is_omnichannel.
