@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -64,3 +65,40 @@ def test_every_source_entity_has_rows(small_dataset: Generated, small_build: Bui
 def test_landing_min_builds(landing_min_build: Build) -> None:
     assert LANDING_MIN.is_dir(), f"{LANDING_MIN} is missing"
     _assert_built(landing_min_build)
+
+
+def test_a_store_reference_passes_when_quarantined_and_fails_when_dangling(
+    landing_min_build: Build, tmp_path: Path
+) -> None:
+    """landing_min's stores.csv has a row cut short (S004) and a receipt at S004: the
+    build passes because the quarantine names S004; a store nobody landed fails."""
+    from cx_warehouse.dbt import run_dbt
+
+    _assert_built(landing_min_build)
+    with duckdb.connect(str(landing_min_build.warehouse), read_only=True) as connection:
+        quarantined = connection.execute(
+            "select count(*) from quality_quarantine"
+            " where entity = 'stores' and source_record_id = 'S004'"
+        ).fetchone()[0]
+        referenced = connection.execute(
+            "select count(*) from fct_customer_journey where store_id = 'S004'"
+        ).fetchone()[0]
+    assert (quarantined, referenced) == (1, 1), "the fixture no longer exercises the rule"
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(landing_min_build.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update fct_customer_journey set store_id = 'S999' where store_id = 'S004'"
+        )
+    result = run_dbt(
+        ["test", "--select", "fct_customer_journey,test_name:relationships_or_quarantined"],
+        env={"CXW_LANDING": str(LANDING_MIN), "CXW_WAREHOUSE": str(warehouse)},
+        target_path=tmp_path / "target",
+        log_path=tmp_path / "logs",
+    )
+    assert not result.ok
+    assert len(result.failed_nodes) == 1, result.failed_nodes
+    assert result.failed_nodes[0].startswith(
+        "test.cx_warehouse.relationships_or_quarantined_fct_customer_journey_store_id_"
+    ), result.failed_nodes
