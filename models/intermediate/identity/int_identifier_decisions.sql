@@ -128,13 +128,9 @@ counted as (
 
 named as (
 
-    {#- the type and the identifier read back from node_id
-        (type:identifier, int_identifiers_observed; a type has no colon) -#}
-    {%- set colon = dbt.position("':'", 'node_id') %}
     select
         node_id,
-        substring(node_id, 1, {{ colon }} - 1) as identifier_type,
-        substring(node_id, {{ colon }} + 1) as identifier,
+        {{ node_id_parts('node_id') }},
         record_count,
         owner_count,
         direct_owner_count,
