@@ -12,15 +12,11 @@
 
     Incremental: a run reads only the landing files it does not hold yet
     (landing_files_to_load) and replaces the rows of each file it reads.
-    Every held line not erased has been searched for the patterns of the
-    erased identifiers the last run kept (<model>__erased_held, written by
-    the post-hook); a run searches the held lines for the patterns it
-    lacks only, with one regular expression when they are few (var
-    erasure_regex_max_patterns, default 200), and rereads only the files
-    where it finds one (files_to_erase), so that an erasure reaches the
-    lines already held. Without that table it searches for every pattern
-    when the erased identifiers differ from those of the last run that
-    wrote rows (erasure_fingerprint of the newest loaded_at).
+    When the erased identifiers differ from those of the last run that
+    wrote rows (erasure_fingerprint of the newest loaded_at), it searches
+    the held lines that are not erased yet for every erased identifier and
+    rereads only the files where it finds one (files_to_erase), so that an
+    erasure reaches the lines already held.
 -#}
 
 {{ config(
@@ -29,7 +25,6 @@
     full_refresh=cxw_rebuilds_keyed_incrementals(),
     unique_key='file_name',
     on_schema_change='fail',
-    post_hook="{{ keep_erased_patterns_held() }}",
 ) }}
 
 {%- set text_entities = [
@@ -110,32 +105,23 @@ fingerprint as (
 
 erased_patterns as (
 
-    {{ erased_search_patterns('erased_searched') }}
+    select distinct
+        case
+            when identifier_type = 'phone'
+                then {{ dbt.right('identifier', 9) }}
+            else {{ compact_text('identifier') }}
+        end as pattern
+
+    from erased_searched
 
 ),
 {%- if is_incremental() %}
-{#- The patterns the held lines have not been searched for yet: those not
-    in <model>__erased_held (keep_erased_patterns_held). Without that
-    table (the first incremental run after it was introduced), every
-    pattern, when the fingerprint differs from the newest run's. -#}
-{%- set held_patterns = adapter.get_relation(
-    database=this.database,
-    schema=this.schema,
-    identifier=erased_patterns_held().identifier,
-) -%}
-{%- set new_patterns = [] -%}
-{%- if held_patterns is not none and execute -%}
-    {%- set new_patterns = run_query(
-        erased_search_patterns(
-            '(' ~ erased_identifiers() ~ ') as erased_identifiers'
-        )
-        ~ ' except select pattern from ' ~ held_patterns
-    ).columns[0].values() | sort -%}
-{%- endif %}
 
 held_lines as (
 
-    {#- the held lines not erased yet -#}
+    {#- the held lines not erased yet, searched only when the erased
+        identifiers differ from those the last run that wrote rows applied
+        (a held line was searched for all of those) -#}
     select
         file_name,
         {{ compact_text('line') }} as compact_line
@@ -144,7 +130,6 @@ held_lines as (
 
     where
         line is not null
-        {%- if held_patterns is none %}
         and (select fingerprint.fingerprint from fingerprint) != (
             select max(held.erasure_fingerprint)
             from {{ this }} as held
@@ -152,34 +137,15 @@ held_lines as (
                 select max(newest.loaded_at) from {{ this }} as newest
             )
         )
-        {%- elif not new_patterns %}
-        and 1 = 0
-        {%- endif %}
 
 ),
 
 files_to_erase as (
 
     {#- the held files with a line an erasure reaches only now -#}
-    {%- if held_patterns is not none
-        and new_patterns | length <= var('erasure_regex_max_patterns', 200) %}
-    select distinct file_name
-
-    from held_lines
-
-    {% if new_patterns -%}
-    where {{ regexp_matches_any('compact_line', new_patterns) }}
-    {%- endif %}
-    {%- else %}
     {{ texts_containing_any(
-        'held_lines', 'file_name', 'compact_line',
-        '(' ~ erased_search_patterns('erased_searched')
-            ~ (' except select pattern from ' ~ held_patterns
-                if held_patterns is not none else '')
-            ~ ') as new_patterns',
-        'pattern',
+        'held_lines', 'file_name', 'compact_line', 'erased_patterns', 'pattern',
     ) }}
-    {%- endif %}
 
 ),
 {%- endif %}
