@@ -67,6 +67,38 @@ def test_landing_min_builds(landing_min_build: Build) -> None:
     _assert_built(landing_min_build)
 
 
+@pytest.mark.parametrize(
+    ("model", "test_name"),
+    [
+        ("stg_shop__events", "unique_stg_shop__events_event_id"),
+        ("stg_landing__records", "unique_stg_landing__records_landing_record_id"),
+    ],
+)
+def test_a_key_tested_among_the_newest_rows_fails_on_a_duplicate_there(
+    landing_min_build: Build, tmp_path: Path, model: str, test_name: str
+) -> None:
+    """The unique tests of the incremental models read the newest run's rows only
+    (where: loaded_at = __newest_load__, get_where_subquery): a row repeated among
+    them fails the test; after a full build that is every row."""
+    from cx_warehouse.dbt import run_dbt
+
+    _assert_built(landing_min_build)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(landing_min_build.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        loads = connection.execute(f"select count(distinct loaded_at) from {model}").fetchone()
+        assert loads == (1,), "a full build writes every row in one run"
+        connection.execute(f"insert into {model} select * from {model} limit 1")
+    result = run_dbt(
+        ["test", "--select", test_name],
+        env={"CXW_LANDING": str(LANDING_MIN), "CXW_WAREHOUSE": str(warehouse)},
+        target_path=tmp_path / "target",
+        log_path=tmp_path / "logs",
+    )
+    assert not result.ok
+    assert [node.split(".")[2] for node in result.failed_nodes] == [test_name]
+
+
 def test_a_store_reference_passes_when_quarantined_and_fails_when_dangling(
     landing_min_build: Build, tmp_path: Path
 ) -> None:
