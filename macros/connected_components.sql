@@ -255,7 +255,8 @@
         {%- do adapter.rename_relation(state.labels, final) -%}
     {%- endif -%}
     {{ log('connected_components: ' ~ this.identifier ~ ' converged after '
-        ~ state.rounds ~ ' rounds over ' ~ propagated ~ ' nodes ('
+        ~ state.rounds ~ (' round' if state.rounds == 1 else ' rounds')
+        ~ ' over ' ~ propagated ~ ' nodes ('
         ~ ('the components a change touched' if seeded else 'all, from scratch')
         ~ ')', info=true) }}
     {%- set sql -%}
