@@ -13,7 +13,7 @@
         executed for real (unit tests, compile, lint) the first
         inline_rounds rounds are rendered as chained CTEs instead: the
         same round SQL, enough for small fixtures. -#}
-    {%- if connected_components_runs_for_real() -%}
+    {%- if is_real_build() -%}
         {{ return(connected_components_iterated(
             nodes_sql, edges_sql, max_rounds
         )) }}
@@ -23,15 +23,6 @@
         )) }}
     {%- endif -%}
 {% endmacro %}
-
-
-{% macro connected_components_runs_for_real() -%}
-    {#- Whether the model is being built (run or build), not compiled,
-        linted or unit tested: only then are the work tables made. -#}
-    {{ return(execute
-        and model.resource_type == 'model'
-        and flags.WHICH in ['run', 'build']) }}
-{%- endmacro %}
 
 
 {% macro connected_components_round(labels, edges) -%}
@@ -153,13 +144,9 @@
     {%- do run_query(get_create_table_as_sql(
         False, edges, connected_components_directed(edges_sql)
     )) -%}
-    {%- set held = adapter.get_relation(
-        database=this.database, schema=this.schema, identifier=this.identifier
-    ) -%}
-    {%- set held_edges = adapter.get_relation(
-        database=this.database,
-        schema=this.schema,
-        identifier=this.identifier ~ '__edges_held',
+    {%- set held = load_cached_relation(this) -%}
+    {%- set held_edges = load_cached_relation(
+        connected_components_relation('edges_held')
     ) -%}
     {%- set seeded = held is not none and held_edges is not none
         and not should_full_refresh() -%}
@@ -348,7 +335,7 @@
         is written, so the held edges always belong to the held
         components. Whether the edges exist is not asked of get_relation:
         dbt's relation cache does not know tables made with run_query. -#}
-    {%- if connected_components_runs_for_real() -%}
+    {%- if is_real_build() -%}
         {%- set edges = connected_components_relation('edges') -%}
         {%- set held_edges = connected_components_relation('edges_held') -%}
         {%- do adapter.drop_relation(held_edges) -%}

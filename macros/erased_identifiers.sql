@@ -21,8 +21,7 @@
         recomputed for each erasure_flag column of each model: in a build
         (not in unit tests, compile or lint) it is read instead from the
         table register_landing() makes from the same SQL before the run. -#}
-    {%- if execute and model.resource_type == 'model'
-        and flags.WHICH in ['run', 'build'] -%}
+    {%- if is_real_build() -%}
     select
         identifier_type,
         identifier
