@@ -32,6 +32,9 @@ Prints a table and one line per goal (met / missed / not measured), and writes
 bench/results/build.json, also after every step (``"complete": false`` until the end),
 so that a run stopped midway keeps what it measured. The memory limit comes from
 CXW_MEMORY_LIMIT (profiles.yml; 4GB when unset), the dbt threads from CXW_THREADS.
+Every build runs with an erasure key (CXW_ERASURE_KEY, as a daily job should: the
+incremental runs then search held raw lines for newly erased identifiers only); a
+random one when the environment has none.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -51,6 +55,8 @@ from pathlib import Path
 import bench_generate
 import harness
 import yaml
+
+from cx_warehouse.duckdb_plugin import ERASURE_KEY
 
 PROJECT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT / "bench" / "results" / "build.json"
@@ -526,8 +532,12 @@ def floor_child(spec_file: Path) -> None:
     """Run in a child: read every landing entity once, write it once, one window pass."""
     import duckdb
 
+    from cx_warehouse.duckdb_plugin import Plugin
+
     spec = json.loads(spec_file.read_text(encoding="utf-8"))
     connection = duckdb.connect(spec["database"])
+    # the functions dbt's connection has (profiles.yml's plugin)
+    Plugin(name="cx_warehouse", plugin_config={}).configure_connection(connection)
     for statement in spec["settings"]:
         connection.execute(statement)
     for name, relation in spec["entities"].items():
@@ -540,8 +550,12 @@ def replay_child(spec_file: Path) -> None:
     """Run in a child: dbt's statements for the models, one after the other, in one connection."""
     import duckdb
 
+    from cx_warehouse.duckdb_plugin import Plugin
+
     spec = json.loads(spec_file.read_text(encoding="utf-8"))
     connection = duckdb.connect(spec["database"])
+    # the functions dbt's connection has (profiles.yml's plugin)
+    Plugin(name="cx_warehouse", plugin_config={}).configure_connection(connection)
     for statement in spec["settings"]:
         connection.execute(statement)
     for statement in spec["statements"]:
@@ -1025,6 +1039,8 @@ def main(argv: list[str] | None = None) -> int:
         scales.append(LARGE_SCALE)
     root = args.reuse or Path(tempfile.mkdtemp(prefix="bench-build-"))
     root.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get(ERASURE_KEY):  # every child inherits it
+        os.environ[ERASURE_KEY] = secrets.token_hex(32)
     bench = Bench(args, root)
     try:
         for customers in scales:

@@ -121,23 +121,13 @@
 {%- endmacro %}
 
 
-{% macro connected_components_relation(suffix) -%}
-    {{ return(api.Relation.create(
-        database=this.database,
-        schema=this.schema,
-        identifier=this.identifier ~ '__' ~ suffix,
-        type='table',
-    )) }}
-{%- endmacro %}
-
-
 {% macro connected_components_iterated(nodes_sql, edges_sql, max_rounds) -%}
-    {%- set edges = connected_components_relation('edges') -%}
-    {%- set final = connected_components_relation('labels') -%}
-    {%- set first = connected_components_relation('round_0') -%}
-    {%- set seeds = connected_components_relation('seeds') -%}
-    {%- set touched = connected_components_relation('touched') -%}
-    {%- set active_edges = connected_components_relation('active_edges') -%}
+    {%- set edges = side_relation('edges') -%}
+    {%- set final = side_relation('labels') -%}
+    {%- set first = side_relation('round_0') -%}
+    {%- set seeds = side_relation('seeds') -%}
+    {%- set touched = side_relation('touched') -%}
+    {%- set active_edges = side_relation('active_edges') -%}
     {%- for work_table in [edges, final, first, seeds, touched, active_edges] -%}
         {%- do adapter.drop_relation(work_table) -%}
     {%- endfor -%}
@@ -146,7 +136,7 @@
     )) -%}
     {%- set held = load_cached_relation(this) -%}
     {%- set held_edges = load_cached_relation(
-        connected_components_relation('edges_held')
+        side_relation('edges_held')
     ) -%}
     {%- set seeded = held is not none and held_edges is not none
         and not should_full_refresh() -%}
@@ -191,7 +181,7 @@
     {%- set state = namespace(labels=first, done=false, rounds=0) -%}
     {%- for round in range(1, max_rounds + 1) -%}
         {%- if not state.done -%}
-            {%- set next = connected_components_relation(
+            {%- set next = side_relation(
                 'round_' ~ round
             ) -%}
             {%- do adapter.drop_relation(next) -%}
@@ -336,8 +326,8 @@
         components. Whether the edges exist is not asked of get_relation:
         dbt's relation cache does not know tables made with run_query. -#}
     {%- if is_real_build() -%}
-        {%- set edges = connected_components_relation('edges') -%}
-        {%- set held_edges = connected_components_relation('edges_held') -%}
+        {%- set edges = side_relation('edges') -%}
+        {%- set held_edges = side_relation('edges_held') -%}
         {%- do adapter.drop_relation(held_edges) -%}
         {%- do adapter.rename_relation(edges, held_edges) -%}
     {%- endif -%}
@@ -345,10 +335,10 @@
 {%- endmacro %}
 
 {% macro default__connected_components_cleanup() -%}
-    {{ return(get_drop_sql(connected_components_relation('labels'))) }}
+    {{ return(get_drop_sql(side_relation('labels'))) }}
 {%- endmacro %}
 
 {% macro spark__connected_components_cleanup() -%}
     {#- dbt's get_drop_sql ends in `cascade`, which Spark SQL does not parse. -#}
-    {{ return('drop table if exists ' ~ connected_components_relation('labels')) }}
+    {{ return('drop table if exists ' ~ side_relation('labels')) }}
 {%- endmacro %}

@@ -1,4 +1,6 @@
-{% macro texts_containing_any(texts, id_column, text_column, patterns, pattern_column) %}
+{% macro texts_containing_any(
+    texts, id_column, text_column, patterns, pattern_column, nested_loop=false
+) %}
     {#- A select of the distinct id_column of the rows of the relation or CTE
         texts whose text_column contains (as a substring) any pattern_column
         of patterns. The same answer as a `like '%pattern%'` test of every
@@ -13,7 +15,21 @@
         text by one more slice per text, the empty one: a nested loop over
         those patterns only. texts is read once: DuckDB holds a relation
         read twice in memory it cannot spill (at 1M customers the raw lines
-        of stg_landing__records did not fit in 4GB). -#}
+        of stg_landing__records did not fit in 4GB). With nested_loop, a
+        plain join on the substring test instead: cheaper for a few
+        patterns, since it cuts no text into slices (at 100k customers,
+        2.9M lines: 20 patterns 1.8 s, 200 15.4 s). -#}
+    {%- if nested_loop %}
+    select distinct searched_texts.{{ id_column }}
+
+    from {{ texts }} as searched_texts
+
+    inner join {{ patterns }} as searched_patterns
+        on {{ dbt.position(
+            'searched_patterns.' ~ pattern_column,
+            'searched_texts.' ~ text_column,
+        ) }} > 0
+    {%- else %}
     {%- set gram_length = 6 -%}
     {%- set stride = 3 -%}
     {%- set min_length = gram_length + stride - 1 -%}
@@ -69,4 +85,5 @@
         on
             text_grams.gram = pattern_grams.gram
             and {{ dbt.position('pattern_grams.pattern', 'text_grams.searched_text') }} > 0
+    {%- endif %}
 {%- endmacro %}

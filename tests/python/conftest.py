@@ -18,6 +18,8 @@ from cx_warehouse.dbt import DbtResult, run_dbt
 from cx_warehouse.paths import PROJECT_DIR
 
 LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
+# The erasure key the test builds run with, as a daily job should (README).
+ERASURE_KEY = "test-erasure-key-0123456789"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -89,7 +91,12 @@ def dbt_build(landing: Path, workdir: Path) -> Build:
     warehouse = workdir / "warehouse.duckdb"
     result = run_dbt(
         ["build"],
-        env={"CXW_LANDING": str(landing), "CXW_WAREHOUSE": str(warehouse), "CXW_THREADS": "2"},
+        env={
+            "CXW_LANDING": str(landing),
+            "CXW_WAREHOUSE": str(warehouse),
+            "CXW_THREADS": "2",
+            "CXW_ERASURE_KEY": ERASURE_KEY,
+        },
         target_path=workdir / "target",
         log_path=workdir / "logs",
     )

@@ -11,7 +11,9 @@ append-only identity logs, whose rows record the history of builds themselves (a
 merge noticed between two incremental builds is logged; one full refresh notices
 none), so they legitimately differ, and apart from the bookkeeping of the run that
 wrote a row (loaded_at, and the erasure_fingerprint it applied). Those must show that
-the last runs kept older rows.
+the last runs kept older rows. The builds take each way of searching the held raw lines
+for newly erased identifiers (SEARCHES), and the erasure key they use must not be
+written anywhere.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import generate_into
+from conftest import ERASURE_KEY, generate_into
 
 from cx_warehouse.dbt import run_dbt
 
@@ -31,16 +33,30 @@ pytestmark = pytest.mark.dbt
 DAYS = 30
 START = date(2025, 1, 1)
 # (last day delivered, day folders held back until a later delivery, erasure requests
-# delivered: None for all of them)
+# delivered: None for all of them; events are duplicated across days 23/24 and 24/25:
+# an earlier held delivery must win)
 DELIVERIES = [
     (8, {"shop/events": [3, 7], "marketing/email_events": [5]}, 0),
     (16, {"callcenter/calls": [12], "shop/events": [15]}, 1),
-    (20, {"shop/events": [19], "stores/transactions": [18]}, None),
-    # every erasure has arrived: the last two runs read only new files (events are
-    # duplicated across days 23/24 and 24/25: an earlier held delivery must win)
-    (24, {"shop/events": [23]}, None),
+    (20, {"shop/events": [19], "stores/transactions": [18]}, 1),
+    (24, {"shop/events": [23]}, 2),
     (DAYS, {}, None),
 ]
+# How stg_landing__records searches its held lines for erased identifiers, by delivery:
+# the first build keeps the keyed hashes of the patterns; the second runs without the
+# key, so it searches for every pattern (the erased set changed: a new request) and
+# drops the hashes; the third, with the key but no hashes held, searches the same way
+# and keeps them anew; the last two bring a request each and search for its new
+# patterns only, by a nested loop, then by slices (nested loop allowed for none). They
+# are the last searches: a later full search would find what they missed.
+SEARCHES: list[tuple[str | None, tuple[str, ...], str | None]] = [
+    (ERASURE_KEY, (), None),
+    (None, (), None),
+    (ERASURE_KEY, (), None),
+    (ERASURE_KEY, (), "new erased pattern(s) by a nested loop"),
+    (ERASURE_KEY, ("--vars", "{erasure_nested_loop_max_patterns: 0}"), "by slices"),
+]
+HELD_PATTERNS = "stg_landing__records__erased_held"
 # Logs of the builds' own history (see the module docstring).
 BUILD_LOGS = {"int_customer_keys_issued", "int_customer_merges"}
 # Columns naming the run that wrote a row and the erased identifiers it applied (see
@@ -75,14 +91,60 @@ def _deliver_reference(full: Path, landing: Path, erasures: int | None) -> None:
             shutil.copyfile(path, target)
 
 
-def _build(landing: Path, warehouse: Path, workdir: Path, *extra: str) -> None:
+def _build(
+    landing: Path, warehouse: Path, workdir: Path, *extra: str, key: str | None = ERASURE_KEY
+) -> str:
+    """Run ``dbt build``; return its log."""
     result = run_dbt(
         ["build", *extra],
-        env={"CXW_LANDING": str(landing), "CXW_WAREHOUSE": str(warehouse), "CXW_THREADS": "2"},
+        env={
+            "CXW_LANDING": str(landing),
+            "CXW_WAREHOUSE": str(warehouse),
+            "CXW_THREADS": "2",
+            "CXW_ERASURE_KEY": key or "",
+        },
         target_path=workdir / "target",
         log_path=workdir / "logs",
     )
     assert result.ok, result.reason()
+    return (workdir / "logs" / "dbt.log").read_text(encoding="utf-8")
+
+
+def _holds_patterns(warehouse: Path) -> bool:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return bool(
+            connection.execute(
+                "select count(*) from information_schema.tables where table_name = ?",
+                [HELD_PATTERNS],
+            ).fetchone()[0]
+        )
+
+
+def _day_files(warehouse: Path, newest_erased: bool = False) -> set[str]:
+    """The day files stg_landing__records holds; with ``newest_erased``, those the newest
+    run wrote with an erased line."""
+    condition = (
+        "is_erased and loaded_at = (select max(loaded_at) from stg_landing__records)"
+        if newest_erased
+        else "true"
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select distinct file_name from stg_landing__records "
+            f"where partition_date is not null and {condition}"
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _files_holding(text: str, *paths: Path) -> list[str]:
+    """The files under ``paths`` whose bytes contain ``text``."""
+    needle = text.encode("utf-8")
+    found = []
+    for path in paths:
+        for file in [path] if path.is_file() else path.rglob("*"):
+            if file.is_file() and needle in file.read_bytes():
+                found.append(str(file))
+    return found
 
 
 def _differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
@@ -128,8 +190,8 @@ def _differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
 def _erase_a_web_customer(landing: Path, requests: Path) -> None:
     """Add a request erasing a shop account that logged in on the web in the first days.
 
-    It arrives with the third delivery, so the events and sessions of its cookies are
-    already held: the incremental runs must rewrite exactly those.
+    It arrives with the last delivery, so the events and sessions of its cookies are
+    already held: the incremental run must rewrite exactly those.
     """
     with duckdb.connect() as connection:
         customer_id = connection.execute(
@@ -191,10 +253,18 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
 
     landing = tmp_path / "landing"
     warehouse = tmp_path / "incremental.duckdb"
-    for up_to, held, erasures in DELIVERIES:
+    for delivery, ((up_to, held, erasures), (key, extra, search)) in enumerate(
+        zip(DELIVERIES, SEARCHES, strict=True)
+    ):
         _deliver(generated.landing, landing, up_to, held)
         _deliver_reference(generated.landing, landing, erasures)
-        _build(landing, warehouse, tmp_path / "incremental")
+        held_files = _day_files(warehouse) if delivery else set()
+        log = _build(landing, warehouse, tmp_path / f"incremental-{delivery}", *extra, key=key)
+        assert _holds_patterns(warehouse) == (key is not None), f"delivery {delivery}"
+        if search is not None:
+            assert search in log, f"delivery {delivery}: no {search!r}"
+            # the search found held lines to erase (else the comparison proves nothing)
+            assert _day_files(warehouse, newest_erased=True) & held_files, delivery
 
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         query = "select count(distinct loaded_at) from {}"
@@ -206,3 +276,6 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
     full = tmp_path / "full.duckdb"
     _build(landing, full, tmp_path / "full", "--full-refresh")
     assert _differences(warehouse, full) == {}
+    # the key never reaches the warehouse, dbt's compiled SQL or its logs
+    assert _files_holding(ERASURE_KEY, tmp_path / "full", warehouse, full) == []
+    assert _files_holding(ERASURE_KEY, *tmp_path.glob("incremental-*")) == []

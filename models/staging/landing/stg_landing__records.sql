@@ -12,11 +12,16 @@
 
     Incremental: a run reads only the landing files it does not hold yet
     (landing_files_to_load) and replaces the rows of each file it reads.
-    When the erased identifiers differ from those of the last run that
-    wrote rows (erasure_fingerprint of the newest loaded_at), it searches
-    the held lines that are not erased yet for every erased identifier and
-    rereads only the files where it finds one (files_to_erase), so that an
-    erasure reaches the lines already held.
+    It searches the held lines that are not erased yet for the erased
+    identifiers they have not been searched for, and rereads only the
+    files where it finds one (files_to_erase), so that an erasure reaches
+    the lines already held. Which those are: with CXW_ERASURE_KEY set, the
+    patterns whose keyed hash is not among those the post-hook kept
+    (<model>__erased_held, keep_erased_patterns_held), by a nested loop
+    when they are few (var erasure_nested_loop_max_patterns, default 100);
+    otherwise every pattern, when the erased identifiers differ from those
+    of the last run that wrote rows (erasure_fingerprint of the newest
+    loaded_at).
 -#}
 
 {{ config(
@@ -25,6 +30,7 @@
     full_refresh=cxw_rebuilds_keyed_incrementals(),
     unique_key='file_name',
     on_schema_change='fail',
+    post_hook="{{ keep_erased_patterns_held() }}",
 ) }}
 
 {%- set text_entities = [
@@ -105,23 +111,56 @@ fingerprint as (
 
 erased_patterns as (
 
-    select distinct
-        case
-            when identifier_type = 'phone'
-                then {{ dbt.right('identifier', 9) }}
-            else {{ compact_text('identifier') }}
-        end as pattern
-
-    from erased_searched
+    {{ erased_search_patterns('erased_searched') }}
 
 ),
 {%- if is_incremental() %}
+{#- The patterns held lines were searched for, as keyed hashes: only with
+    the key (else the table is dropped by the post-hook). How many are new
+    decides the search (the count is known before the model's SQL is). -#}
+{%- set held_patterns = none -%}
+{%- set nested_loop = false -%}
+{%- if erasure_key_is_set() -%}
+    {%- set held_patterns = load_cached_relation(side_relation('erased_held')) -%}
+{%- endif -%}
+{%- if held_patterns is not none -%}
+    {%- set new_pattern_count = run_query(
+        'select count(*) from ('
+        ~ erased_patterns_not_held(
+            '(' ~ erased_search_patterns(
+                '(' ~ erased_identifiers() ~ ') as erased_identifiers'
+            ) ~ ') as erased_patterns',
+            held_patterns,
+        )
+        ~ ') as new_patterns'
+    ).columns[0].values()[0] -%}
+    {%- set nested_loop = new_pattern_count
+        <= var('erasure_nested_loop_max_patterns', 100) -%}
+    {%- do log(
+        this.identifier ~ ': searching held lines for ' ~ new_pattern_count
+        ~ ' new erased pattern(s)'
+        ~ (' by a nested loop' if nested_loop else ' by slices'),
+        info=true,
+    ) -%}
+{%- endif %}
+
+new_patterns as (
+
+    {#- the patterns held lines have not been searched for: with held
+        hashes, those not among them; without, every pattern -#}
+    {%- if held_patterns is not none %}
+    {{ erased_patterns_not_held('erased_patterns', held_patterns) }}
+    {%- else %}
+    select pattern from erased_patterns
+    {%- endif %}
+
+),
 
 held_lines as (
 
-    {#- the held lines not erased yet, searched only when the erased
-        identifiers differ from those the last run that wrote rows applied
-        (a held line was searched for all of those) -#}
+    {#- the held lines not erased yet; without held hashes, searched only
+        when the erased identifiers differ from those the last run that
+        wrote rows applied (a held line was searched for all of those) -#}
     select
         file_name,
         {{ compact_text('line') }} as compact_line
@@ -130,6 +169,7 @@ held_lines as (
 
     where
         line is not null
+        {%- if held_patterns is none %}
         and (select fingerprint.fingerprint from fingerprint) != (
             select max(held.erasure_fingerprint)
             from {{ this }} as held
@@ -137,6 +177,9 @@ held_lines as (
                 select max(newest.loaded_at) from {{ this }} as newest
             )
         )
+        {%- elif new_pattern_count == 0 %}
+        and 1 = 0
+        {%- endif %}
 
 ),
 
@@ -144,7 +187,8 @@ files_to_erase as (
 
     {#- the held files with a line an erasure reaches only now -#}
     {{ texts_containing_any(
-        'held_lines', 'file_name', 'compact_line', 'erased_patterns', 'pattern',
+        'held_lines', 'file_name', 'compact_line', 'new_patterns', 'pattern',
+        nested_loop=nested_loop,
     ) }}
 
 ),
