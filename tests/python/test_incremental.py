@@ -5,10 +5,11 @@ landing folder over five incremental builds, the way a real feed arrives: day
 folders in order, some of them (clickstream, email events, call records) days late,
 and the erasure requests file growing only in later deliveries, after the data it
 erases is already built; a late event without a time names a cookie whose sessions are
-already held. A full refresh of the final landing folder must then give
-exactly the same rows in every table (EXCEPT ALL both ways), apart from the two
-append-only identity logs, whose rows record the history of builds themselves (a
-merge noticed between two incremental builds is logged; one full refresh notices
+already held; two shop accounts become test accounts, and one of them a real account
+again, with no new event on their cookies. A full refresh of the final landing folder
+must then give exactly the same rows in every table (EXCEPT ALL both ways), apart from
+the two append-only identity logs, whose rows record the history of builds themselves
+(a merge noticed between two incremental builds is logged; one full refresh notices
 none), so they legitimately differ, and apart from the bookkeeping of the run that
 wrote a row (loaded_at, and the erasure_fingerprint it applied). Those must show that
 the last runs kept older rows. The builds take each way of searching the held raw lines
@@ -18,6 +19,7 @@ written anywhere.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -244,12 +246,68 @@ def _add_an_untimed_event(landing: Path) -> None:
     assert added == 1, "the dataset should hold a cookie last seen before day 12"
 
 
+def _switch_test_accounts(landing: Path) -> None:
+    """Add new versions of two real shop accounts whose cookies have no event after day
+    18's folder: both get an @test.internal address in day 24's folder, and the second
+    its own address back in day 30's.
+
+    The fourth and fifth deliveries bring them, with no new event on those cookies:
+    their events' test-traffic status flips (a cookie is test traffic as a whole), so
+    the fourth run must drop both accounts' held sessions and the fifth must build the
+    second's again.
+    """
+    shop = landing / "shop"
+    with duckdb.connect() as connection:
+        quiet = {
+            row[0]
+            for row in connection.execute(
+                "select distinct customer_id from read_parquet(?, union_by_name = true) "
+                "where customer_id is not null and anonymous_id in ("
+                "  select anonymous_id"
+                "  from read_parquet(?, union_by_name = true, filename = true)"
+                "  group by anonymous_id"
+                "  having max(regexp_extract(filename, 'dt=([0-9-]+)', 1)) < '2025-01-19')",
+                [str(shop / "events" / "*" / "*.parquet")] * 2,
+            ).fetchall()
+        }
+    latest: dict[str, tuple[str, dict]] = {}  # customer_id: (day folder, newest version)
+    for path in sorted((shop / "customers").glob("dt=*/*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                version = json.loads(line)
+            except ValueError:
+                continue  # a malformed line (faults)
+            if isinstance(version, dict) and version.get("customer_id"):
+                latest[version["customer_id"]] = (path.parent.name, version)
+    real = [
+        version
+        for customer_id, (folder, version) in sorted(latest.items())
+        if customer_id in quiet
+        and folder < "dt=2025-01-20"
+        and not str(version.get("email")).strip().lower().endswith("@test.internal")
+    ]
+    assert len(real) >= 2, "the dataset should hold two real accounts with quiet cookies"
+    for day, versions in (
+        (24, [{**version, "email": "qa+cdc@test.internal"} for version in real[-2:]]),
+        (30, [real[-1]]),
+    ):
+        target = shop / "customers" / f"dt={START + timedelta(days=day - 1)}" / "part-cdc.jsonl"
+        target.write_text(
+            "".join(
+                json.dumps({**version, "updated_at": f"2025-01-{day}T23:59:59+00:00"}) + "\n"
+                for version in versions
+            ),
+            encoding="utf-8",
+        )
+
+
 def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
     generated = generate_into(tmp_path / "generated", customers=1000, days=DAYS)
     requests = generated.landing / "privacy" / "erasure_requests.csv"
     assert len(requests.read_text().splitlines()) >= 3, "the dataset should hold 2 requests"
     _erase_a_web_customer(generated.landing, requests)
     _add_an_untimed_event(generated.landing)
+    _switch_test_accounts(generated.landing)
 
     landing = tmp_path / "landing"
     warehouse = tmp_path / "incremental.duckdb"

@@ -9,11 +9,15 @@
     Incremental: sessions never span cookies, so a run rebuilds the sessions
     of the cookies (cookie_key) that have events written since its last run
     (stg_shop__events.loaded_at), from all of their events, and keeps every
-    other cookie's. The pre-hook first deletes those cookies' sessions (a
-    cookie whose events all became test traffic keeps none) and every
-    session whose first event was written again: staging rewrites the
+    other cookie's. The pre-hook first deletes those cookies' sessions and
+    every session whose first event was written again: staging rewrites the
     events an erasure reaches, and an erased cookie's events no longer name
-    it, so its old sessions are found by their first event.
+    it, so its old sessions are found by their first event. Test traffic
+    is a property of a whole cookie (int_test_traffic_identified) that can
+    change with no new event on it (a new version of a shop account with or
+    without an @test.internal address): the pre-hook also deletes the
+    sessions of cookies that are now test traffic, and a run also rebuilds
+    the cookies with business events but no session held.
 -#}
 
 {{ config(
@@ -42,6 +46,14 @@
                     select max(held.loaded_at) from {{ this }} as held
                 )
             )
+            or cookie_key in (
+                select coalesce(events.anonymous_id, events.event_id)
+                from {{ ref('stg_shop__events') }} as events
+                inner join {{ ref('int_test_traffic_identified') }} as test_traffic
+                    on
+                        test_traffic.entity = 'events'
+                        and events.event_id = test_traffic.record_id
+            )
         {%- endif -%}",
 ) }}
 
@@ -49,7 +61,7 @@
 
 with
 
-events as (
+events as {{ not_materialized() }} (
 
     select
         event_id,
@@ -70,11 +82,22 @@ events as (
     where occurred_at is not null
 
 ),
+
+test_traffic as (
+
+    select record_id
+
+    from {{ ref('int_test_traffic_identified') }}
+
+    where entity = 'events'
+
+),
 {%- if is_incremental() %}
 
 new_cookies as (
 
-    select distinct events.cookie_key
+    {#- cookies with events written since the last run -#}
+    select events.cookie_key
 
     from events
 
@@ -86,18 +109,29 @@ new_cookies as (
         from {{ this }} as held
     )
 
+    union
+
+    {#- cookies with business events and no session held: test traffic
+        no more (or new, when their events are new too) -#}
+    (
+        select events.cookie_key
+
+        from events
+
+        left join test_traffic
+            on events.event_id = test_traffic.record_id
+
+        where test_traffic.record_id is null
+
+        except
+
+        select held.cookie_key
+
+        from {{ this }} as held
+    )
+
 ),
 {%- endif %}
-
-test_traffic as (
-
-    select record_id
-
-    from {{ ref('int_test_traffic_identified') }}
-
-    where entity = 'events'
-
-),
 
 customer_events as (
 
