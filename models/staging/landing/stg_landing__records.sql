@@ -137,9 +137,13 @@ erased_patterns as (
     {%- set nested_loop = new_pattern_count
         <= var('erasure_nested_loop_max_patterns', 100) -%}
     {%- do log(
-        this.identifier ~ ': searching held lines for ' ~ new_pattern_count
-        ~ ' new erased pattern(s)'
-        ~ (' by a nested loop' if nested_loop else ' by slices'),
+        this.identifier ~ (
+            ': no new erased pattern, held lines not searched'
+            if new_pattern_count == 0
+            else ': searching held lines for ' ~ new_pattern_count
+                ~ ' new erased pattern(s)'
+                ~ (' by a nested loop' if nested_loop else ' by slices')
+        ),
         info=true,
     ) -%}
 {%- endif %}
