@@ -1,10 +1,26 @@
+{% macro erased_searched_identifiers(identifiers) %}
+    {#- A select of the erased identifiers a raw line is searched for
+        (identifiers: a relation, CTE or parenthesised subquery of
+        identifier_type, identifier, as erased_identifiers() selects them):
+        emails, phones, customer ids, cards and invitation ids. -#}
+    select
+        identifier_type,
+        identifier
+
+    from {{ identifiers }}
+
+    where
+        identifier_type in (
+            'email', 'phone', 'customer_id', 'loyalty_card', 'invitation_id'
+        )
+{%- endmacro %}
+
+
 {% macro erased_search_patterns(identifiers) %}
-    {#- A select of the distinct patterns a raw line is searched for to
-        find an erased person's identifiers (identifiers: a relation, CTE
-        or parenthesised subquery of identifier_type, identifier, as
-        erased_identifiers() selects them): emails, customer ids, cards and
-        invitation ids compacted like the line (compact_text), phones by
-        their last nine digits. -#}
+    {#- A select of the distinct patterns the raw lines are searched for
+        (identifiers: as erased_searched_identifiers() selects them): the
+        identifiers compacted like the line (compact_text), phones by their
+        last nine digits. -#}
     select distinct
         case
             when identifier_type = 'phone'
@@ -13,11 +29,18 @@
         end as pattern
 
     from {{ identifiers }}
+{%- endmacro %}
 
-    where
-        identifier_type in (
-            'email', 'phone', 'customer_id', 'loyalty_card', 'invitation_id'
-        )
+
+{% macro current_erased_patterns() %}
+    {#- erased_search_patterns() of the current erased identifiers, as a
+        query of its own (the count before stg_landing__records' SQL is
+        rendered, and its post-hook). -#}
+    {{ return(erased_search_patterns(
+        '(' ~ erased_searched_identifiers(
+            '(' ~ erased_identifiers() ~ ') as erased_identifiers'
+        ) ~ ') as erased_searched'
+    )) }}
 {%- endmacro %}
 
 
@@ -67,10 +90,7 @@
                 False,
                 held,
                 'select cxw_erasure_hash(pattern) as pattern_hash from ('
-                    ~ erased_search_patterns(
-                        '(' ~ erased_identifiers() ~ ') as erased_identifiers'
-                    )
-                    ~ ') as erased_patterns',
+                    ~ current_erased_patterns() ~ ') as erased_patterns',
             )) -%}
         {%- endif -%}
     {%- endif -%}

@@ -92,6 +92,19 @@ test_traffic as (
     where entity = 'events'
 
 ),
+
+business_events as {{ not_materialized() }} (
+
+    select events.*
+
+    from events
+
+    left join test_traffic
+        on events.event_id = test_traffic.record_id
+
+    where test_traffic.record_id is null
+
+),
 {%- if is_incremental() %}
 
 new_cookies as (
@@ -117,16 +130,11 @@ new_cookies as (
         cookies with a logged-in event can change (15 % of the events at
         100k customers) -#}
     (
-        select events.cookie_key
+        select business_events.cookie_key
 
-        from events
+        from business_events
 
-        left join test_traffic
-            on events.event_id = test_traffic.record_id
-
-        where
-            events.customer_id is not null
-            and test_traffic.record_id is null
+        where business_events.customer_id is not null
 
         except
 
@@ -140,19 +148,14 @@ new_cookies as (
 
 customer_events as (
 
-    select events.*
+    select business_events.*
 
-    from events
-
-    left join test_traffic
-        on events.event_id = test_traffic.record_id
+    from business_events
     {%- if is_incremental() %}
 
     inner join new_cookies
-        on events.cookie_key = new_cookies.cookie_key
+        on business_events.cookie_key = new_cookies.cookie_key
     {%- endif %}
-
-    where test_traffic.record_id is null
 
 ),
 

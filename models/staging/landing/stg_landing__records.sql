@@ -90,16 +90,7 @@ erased_identifiers as (
 
 erased_searched as (
 
-    select
-        identifier_type,
-        identifier
-
-    from erased_identifiers
-
-    where
-        identifier_type in (
-            'email', 'phone', 'customer_id', 'loyalty_card', 'invitation_id'
-        )
+    {{ erased_searched_identifiers('erased_identifiers') }}
 
 ),
 
@@ -127,9 +118,7 @@ erased_patterns as (
     {%- set new_pattern_count = run_query(
         'select count(*) from ('
         ~ erased_patterns_not_held(
-            '(' ~ erased_search_patterns(
-                '(' ~ erased_identifiers() ~ ') as erased_identifiers'
-            ) ~ ') as erased_patterns',
+            '(' ~ current_erased_patterns() ~ ') as erased_patterns',
             held_patterns,
         )
         ~ ') as new_patterns'
