@@ -18,9 +18,10 @@
 {%- endmacro %}
 
 {% macro cxw_rebuilds_keyed_incrementals() %}
-    {#- The full_refresh config of the keyed incremental models: true where the
-        engine cannot replace rows by key, so that they build as plain tables on
-        every run; none (dbt's --full-refresh decides) elsewhere. -#}
+    {#- The full_refresh config of the incremental models that replace or
+        delete held rows: true where the engine cannot, so that they build as
+        plain tables on every run; none (dbt's --full-refresh decides)
+        elsewhere. -#}
     {{- return(adapter.dispatch('cxw_rebuilds_keyed_incrementals', 'cx_warehouse')()) -}}
 {% endmacro %}
 

@@ -72,6 +72,7 @@ def test_landing_min_builds(landing_min_build: Build) -> None:
     [
         ("stg_shop__events", "unique_stg_shop__events_event_id"),
         ("stg_landing__records", "unique_stg_landing__records_landing_record_id"),
+        ("int_identifiers_observed", "unique_int_identifiers_observed_observation_id"),
     ],
 )
 def test_a_key_tested_among_the_newest_rows_fails_on_a_duplicate_there(

@@ -65,7 +65,12 @@ BUILD_LOGS = {"int_customer_keys_issued", "int_customer_merges"}
 # the module docstring).
 BOOKKEEPING = {"loaded_at", "erasure_fingerprint"}
 # Incremental models whose last runs must have kept rows an earlier run wrote.
-KEEPS_HISTORY = ("stg_landing__records", "stg_shop__events", "int_sessions_aggregated")
+KEEPS_HISTORY = (
+    "stg_landing__records",
+    "stg_shop__events",
+    "int_sessions_aggregated",
+    "int_identifiers_observed",
+)
 
 
 def _deliver(full: Path, landing: Path, up_to: int, held: dict[str, list[int]]) -> None:

@@ -7,7 +7,45 @@
     response's invitation_id) is kept only when it resolves to a landed
     record. Erased identifiers are already null in staging. Test traffic
     (int_test_traffic_identified) takes no part: it is no customer's.
+
+    Incremental: the clickstream events are 13 M of the 16 M rows at 100k
+    customers, and an event's rows follow from the event alone, so a run
+    writes the rows of the events written since its last run
+    (stg_shop__events.loaded_at after the newest held loaded_at) and
+    rewrites every other entity's rows (a few million, whose references
+    and test traffic can change with any delivery). The pre-hook first
+    deletes every row of the other entities, the rows of the events
+    written again (erased, or replaced by an earlier duplicate) and those
+    of events that are now test traffic. Test traffic is a property of a
+    whole cookie (an event without one: of the event) that a new version
+    of a shop account can lift with no new event: a run also writes the
+    events of the cookies with a logged-in business event not held.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=cxw_rebuilds_keyed_incrementals(),
+    on_schema_change='fail',
+    pre_hook="
+        {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            entity != 'events'
+            or source_record_id in (
+                select events.event_id
+                from {{ ref('stg_shop__events') }} as events
+                where events.loaded_at > {{ newest_load_held() }}
+            )
+            or source_record_id in (
+                select test_traffic.record_id
+                from {{ ref('int_test_traffic_identified') }} as test_traffic
+                where test_traffic.entity = 'events'
+            )
+        {%- endif -%}",
+) }}
+
+{%- set newest_load = newest_load_held() -%}
 
 {#- source_system, entity, import CTE, record id, identifier type,
     identifier, whether the identifier is the record's own node -#}
@@ -75,6 +113,40 @@ orders as (
 
 ),
 
+{%- if is_incremental() %}
+
+cookies_business_again as (
+
+    {#- the cookies (an event without one: the event) with a logged-in
+        business event held no more: deleted as test traffic, or never
+        written as such, and business again. Only a logged-in event makes a
+        cookie test traffic, so only those are looked at. An event written
+        since the last run is written anyway -#}
+    select coalesce(events.anonymous_id, events.event_id) as cookie_key
+
+    from {{ ref('stg_shop__events') }} as events
+
+    left join test_traffic
+        on
+            test_traffic.entity = 'events'
+            and events.event_id = test_traffic.record_id
+
+    left join (
+        select held.source_record_id
+        from {{ this }} as held
+        where held.entity = 'events' and held.identifier_type = 'customer_id'
+    ) as held_logins
+        on events.event_id = held_logins.source_record_id
+
+    where
+        events.customer_id is not null
+        and events.loaded_at <= {{ newest_load }}
+        and test_traffic.record_id is null
+        and held_logins.source_record_id is null
+
+),
+{%- endif %}
+
 events as {{ not_materialized() }} (
 
     select
@@ -84,6 +156,14 @@ events as {{ not_materialized() }} (
         order_id
 
     from {{ ref('stg_shop__events') }}
+    {%- if is_incremental() %}
+
+    where
+        loaded_at > {{ newest_load }}
+        or coalesce(anonymous_id, event_id) in (
+            select cookie_key from cookies_business_again
+        )
+    {%- endif %}
 
 ),
 
@@ -275,7 +355,8 @@ final as (
         source_record_id,
         identifier_type,
         identifier,
-        is_record_node
+        is_record_node,
+        {{ run_started_at_timestamp() }} as loaded_at
 
     from business_records
 
