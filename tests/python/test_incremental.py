@@ -15,6 +15,10 @@ wrote a row (loaded_at, and the erasure_fingerprint it applied). Those must show
 the last runs kept older rows. The builds take each way of searching the held raw lines
 for newly erased identifiers (SEARCHES), and the erasure key they use must not be
 written anywhere.
+
+The generated feed does not change every input of the journey rule in place, so a
+second test changes each input int_journey_steps keeps of one held touchpoint and
+checks that an incremental run rebuilds that party, and only a changed one.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ERASURE_KEY, generate_into
+from conftest import ERASURE_KEY, Build, Generated, generate_into
 
 from cx_warehouse.dbt import run_dbt
 
@@ -70,6 +74,7 @@ KEEPS_HISTORY = (
     "stg_shop__events",
     "int_sessions_aggregated",
     "int_identifiers_observed",
+    "int_journey_steps",
 )
 
 
@@ -342,3 +347,55 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
     # the key never reaches the warehouse, dbt's compiled SQL or its logs
     assert _files_holding(ERASURE_KEY, tmp_path / "full", warehouse, full) == []
     assert _files_holding(ERASURE_KEY, *tmp_path.glob("incremental-*")) == []
+
+
+# What int_journey_steps keeps of each touchpoint, and a value that differs from it.
+STEP_INPUTS = {
+    "party_key": "party_key || '-moved'",
+    "touchpoint_type": "touchpoint_type || '-changed'",
+    "anchor_touchpoint_id": "case when anchor_touchpoint_id is null then 'an-anchor' end",
+    "is_known_customer": "not is_known_customer",
+    "occurred_at": "occurred_at - interval 1 day",
+}
+
+
+@pytest.mark.parametrize("changed", [None, *STEP_INPUTS])
+def test_journey_steps_rebuild_the_parties_whose_touchpoints_changed(
+    small_dataset: Generated, small_build: Build, tmp_path: Path, changed: str | None
+) -> None:
+    """An incremental run of int_journey_steps rebuilds a party when anything the rule
+    read of one of its touchpoints differs now (held as read: party_key, type, anchor,
+    is_known_customer, occurred_at), and keeps every other party's rows. A held party is
+    marked stale; with one input of one of its touchpoints changed, the run must rebuild
+    it exactly; with none changed (the control), the mark must stay."""
+    assert small_build.result.ok, small_build.result.reason()
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(small_build.warehouse, warehouse)
+    columns = "touchpoint_id, journey_id, journey_stage, step_in_journey, is_repeat_purchase"
+    with duckdb.connect(str(warehouse)) as connection:
+        before = connection.execute(f"select {columns} from int_journey_steps").fetchall()
+        # a party of several touchpoints, one of them anchored (so every input is set)
+        touchpoint, party = connection.execute(
+            "select touchpoint_id, party_key from int_journey_steps"
+            " where anchor_touchpoint_id is not null and is_known_customer"
+            " order by touchpoint_id limit 1"
+        ).fetchone()
+        connection.execute(
+            "update int_journey_steps set journey_id = 'stale' where party_key = ?", [party]
+        )
+        if changed:
+            connection.execute(
+                f"update int_journey_steps set {changed} = {STEP_INPUTS[changed]}"
+                " where touchpoint_id = ?",
+                [touchpoint],
+            )
+    _build(small_dataset.landing, warehouse, tmp_path, "--select", "int_journey_steps")
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        after = connection.execute(f"select {columns} from int_journey_steps").fetchall()
+        stale = connection.execute(
+            "select count(*) from int_journey_steps where journey_id = 'stale'"
+        ).fetchone()[0]
+    if changed:
+        assert (stale, sorted(after)) == (0, sorted(before))
+    else:
+        assert stale > 1, "an unchanged party was rebuilt: the run is not targeted"

@@ -16,7 +16,57 @@
     A table of its own, not a CTE of the journey fact: its windows and the
     wide join in one query spilled more than the two apart (DECISIONS.md,
     "The journey steps as a table").
+
+    Incremental: the rule reads one party's touchpoints at a time, so a run
+    rebuilds the parties (party_key) whose touchpoints changed and keeps
+    the others'. Each row keeps what the rule read of its touchpoint (party,
+    type, anchor, whether the customer is known, time); the pre-hook
+    compares those with the touchpoints now and deletes the rows of every
+    party on either side of a difference (a new, changed or vanished
+    touchpoint, or one that moved to another party when two customers
+    merged or split). The run then builds the parties that have a
+    touchpoint without a row. A changed journey_stages seed or
+    journey_gap_days needs a full refresh.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=cxw_rebuilds_keyed_incrementals(),
+    on_schema_change='fail',
+    pre_hook="
+        {%- if is_incremental() -%}
+        delete from {{ this }}
+        where party_key in (
+            with changed as (
+                select
+                    held.party_key as held_party_key,
+                    coalesce(
+                        touchpoints.party_id, touchpoints.touchpoint_id
+                    ) as party_key
+                from {{ this }} as held
+                full outer join {{ ref('int_touchpoints_unioned') }} as touchpoints
+                    on held.touchpoint_id = touchpoints.touchpoint_id
+                where
+                    held.touchpoint_id is null
+                    or touchpoints.touchpoint_id is null
+                    or held.party_key != coalesce(
+                        touchpoints.party_id, touchpoints.touchpoint_id
+                    )
+                    or held.touchpoint_type
+                    is distinct from touchpoints.touchpoint_type
+                    or held.anchor_touchpoint_id
+                    is distinct from touchpoints.anchor_touchpoint_id
+                    or held.is_known_customer
+                    is distinct from touchpoints.is_known_customer
+                    or held.occurred_at is distinct from touchpoints.occurred_at
+            )
+            select held_party_key from changed
+            union all
+            select party_key from changed
+        )
+        {%- endif -%}",
+) }}
 
 {%- set gap_seconds = var('journey_gap_days', 30) * 86400 -%}
 
@@ -33,6 +83,18 @@ touchpoints as (
         occurred_at
 
     from {{ ref('int_touchpoints_unioned') }}
+    {%- if is_incremental() %}
+
+    {#- the parties with a touchpoint that has no row: the pre-hook deleted
+        the rows of every party a change reached -#}
+    where coalesce(party_id, touchpoint_id) in (
+        select coalesce(unheld.party_id, unheld.touchpoint_id)
+        from {{ ref('int_touchpoints_unioned') }} as unheld
+        left join {{ this }} as held
+            on unheld.touchpoint_id = held.touchpoint_id
+        where held.touchpoint_id is null
+    )
+    {%- endif %}
 
 ),
 
@@ -79,6 +141,8 @@ staged as {{ not_materialized() }} (
         parties.touchpoint_id,
         parties.touchpoint_type,
         parties.party_key,
+        parties.anchor_touchpoint_id,
+        parties.is_known_customer,
         parties.occurred_at,
         coalesce(purchases_numbered.purchase_number > 1, false)
             as is_repeat_purchase,
@@ -221,6 +285,9 @@ journeys_assigned as (
     select
         staged.touchpoint_id,
         staged.touchpoint_type,
+        staged.party_key,
+        staged.anchor_touchpoint_id,
+        staged.is_known_customer,
         staged.journey_stage,
         staged.stage_order,
         staged.is_repeat_purchase,
@@ -261,7 +328,13 @@ final as (
             ~ 'order by occurred_at, touchpoint_id)',
             'occurred_at',
             'second'
-        ) }} as {{ dbt.type_bigint() }}) as seconds_since_previous
+        ) }} as {{ dbt.type_bigint() }}) as seconds_since_previous,
+        party_key,
+        touchpoint_type,
+        anchor_touchpoint_id,
+        is_known_customer,
+        occurred_at,
+        {{ run_started_at_timestamp() }} as loaded_at
 
     from journeys_assigned
 
