@@ -1,19 +1,20 @@
 """Incremental builds equal a full refresh of the same landing data, row for row.
 
 One generated landing folder (1000 customers x 30 days) is delivered into a fresh
-landing folder over five incremental builds, the way a real feed arrives: day
-folders in order, some of them (clickstream, email events, call records) days late,
-and the erasure requests file growing only in later deliveries, after the data it
-erases is already built; a late event without a time names a cookie whose sessions are
-already held; two shop accounts become test accounts, and one of them a real account
-again, with no new event on their cookies. A full refresh of the final landing folder
-must then give exactly the same rows in every table (EXCEPT ALL both ways), apart from
-the two append-only identity logs, whose rows record the history of builds themselves
-(a merge noticed between two incremental builds is logged; one full refresh notices
-none), so they legitimately differ, and apart from the bookkeeping of the run that
-wrote a row (loaded_at, and the erasure_fingerprint it applied). Those must show that
-the last runs kept older rows. The builds take each way of searching the held raw lines
-for newly erased identifiers (SEARCHES), and the erasure key they use must not be
+landing folder over five incremental builds, the way a real feed arrives: day folders in
+order, some of them (clickstream, email events, call records) days late, and the erasure
+requests file growing only in later deliveries, after the data it erases is already
+built; a late event without a time names a cookie whose sessions are already held, and
+another late event comes exactly the session timeout after a held cookie's last event
+(it joins that session); two shop accounts become test accounts, and one of them a real
+account again, with no new event on their cookies. A full refresh of the final landing
+folder must then give exactly the same rows in every table (EXCEPT ALL both ways), apart
+from the two append-only identity logs, whose rows record the history of builds
+themselves (a merge noticed between two incremental builds is logged; one full refresh
+notices none), so they legitimately differ, and apart from the bookkeeping of the run
+that wrote a row (loaded_at, and the erasure_fingerprint it applied). Those must show
+that the last runs kept older rows. The builds take each way of searching the held raw
+lines for newly erased identifiers (SEARCHES), and the erasure key they use must not be
 written anywhere.
 
 The generated feed does not change every input of the journey rule in place, so a
@@ -217,43 +218,64 @@ def _erase_a_web_customer(landing: Path, requests: Path) -> None:
         file.write(f"ER-TEST-1,customer_id,{customer_id},2025-01-20 10:00:00\n")
 
 
-def _add_an_untimed_event(landing: Path) -> None:
-    """Add, in day 22's folder, an event without a time for a cookie last seen before day 12.
-
-    The fourth delivery brings it, when the cookie's sessions are held: it gives the
-    cookie no session (sessions are built from timed events), so the incremental run
-    must keep the cookie's held sessions, as a full refresh builds them.
-    """
+def _copy_a_held_cookies_last_event(
+    landing: Path, event_id: str, occurred_at: str, cookie: str, cookie_order: str
+) -> int:
+    """Write, in day 22's folder, a copy of the last event of a cookie last seen before
+    day 12 (the first by ``cookie_order`` that meets ``cookie``, SQL over its events), as
+    ``event_id`` at ``occurred_at`` (SQL over the copied event). The fourth delivery
+    brings it, when the cookie's sessions are held. Returns the rows written."""
     events = landing / "shop" / "events"
-    target = events / f"dt={START + timedelta(days=21)}" / "part-untimed-test.parquet"
+    target = events / f"dt={START + timedelta(days=21)}" / f"part-{event_id}.parquet"
     with duckdb.connect() as connection:
         connection.execute(
             f"""
             copy (
-                select * replace (
-                    'EV-TEST-UNTIMED' as event_id,
-                    case when false then occurred_at end as occurred_at
-                )
+                select * replace ('{event_id}' as event_id, {occurred_at} as occurred_at)
                 from read_parquet(?, union_by_name = true)
                 where anonymous_id = (
                     select anonymous_id
                     from read_parquet(?, union_by_name = true)
                     where anonymous_id is not null
                     group by anonymous_id
-                    having max(occurred_at) < timestamp '2025-01-12'
-                    order by anonymous_id
+                    having max(occurred_at) < timestamp '2025-01-12' and {cookie}
+                    order by {cookie_order}
                     limit 1
                 )
+                order by occurred_at desc
                 limit 1
             ) to '{target}' (format parquet)
             """,
             [str(events / "*" / "*.parquet")] * 2,
         )
-    with duckdb.connect() as connection:
-        added = connection.execute(
-            "select count(*) from read_parquet(?) where occurred_at is null", [str(target)]
-        ).fetchone()[0]
-    assert added == 1, "the dataset should hold a cookie last seen before day 12"
+        written = connection.execute("select count(*) from read_parquet(?)", [str(target)])
+        return written.fetchone()[0]
+
+
+def _add_an_untimed_event(landing: Path) -> None:
+    """Add a late event without a time for a cookie whose sessions are held: it gives
+    the cookie no session (sessions are built from timed events), so the incremental run
+    must keep the cookie's held sessions, as a full refresh builds them."""
+    written = _copy_a_held_cookies_last_event(
+        landing, "EV-TEST-UNTIMED", "case when false then occurred_at end", "true", "anonymous_id"
+    )
+    assert written == 1, "the dataset should hold a cookie last seen before day 12"
+
+
+def _add_an_event_at_the_timeout(landing: Path) -> None:
+    """Add a late event exactly the session timeout (30 minutes) after the last event of
+    a held cookie that never logged in: it joins the cookie's last session (a gap of
+    exactly the timeout stays in the session), so the incremental run must rebuild that
+    held session, not start a new one. A cookie that never logged in is one no later
+    rule rebuilds whole (test accounts, erasures)."""
+    written = _copy_a_held_cookies_last_event(
+        landing,
+        "EV-TEST-AT-TIMEOUT",
+        "occurred_at + interval 30 minute",
+        "count(customer_id) = 0",
+        "anonymous_id desc",
+    )
+    assert written == 1, "the dataset should hold a cookie that never logged in"
 
 
 def _switch_test_accounts(landing: Path) -> None:
@@ -317,6 +339,7 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
     assert len(requests.read_text().splitlines()) >= 3, "the dataset should hold 2 requests"
     _erase_a_web_customer(generated.landing, requests)
     _add_an_untimed_event(generated.landing)
+    _add_an_event_at_the_timeout(generated.landing)
     _switch_test_accounts(generated.landing)
 
     landing = tmp_path / "landing"
@@ -343,6 +366,15 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
 
     full = tmp_path / "full.duckdb"
     _build(landing, full, tmp_path / "full", "--full-refresh")
+    with duckdb.connect(str(full), read_only=True) as connection:
+        joined = connection.execute(
+            "select sessions.event_count from int_sessions_aggregated as sessions"
+            " inner join stg_shop__events as events"
+            " on sessions.cookie_key = events.anonymous_id"
+            " and sessions.ended_at = events.occurred_at"
+            " where events.event_id = 'EV-TEST-AT-TIMEOUT'"
+        ).fetchall()
+    assert len(joined) == 1 and joined[0][0] > 1, "the event at the timeout joins a session"
     assert _differences(warehouse, full) == {}
     # the key never reaches the warehouse, dbt's compiled SQL or its logs
     assert _files_holding(ERASURE_KEY, tmp_path / "full", warehouse, full) == []

@@ -6,45 +6,61 @@
     test traffic is left out. An event without an anonymous_id (erased) is
     a session of its own.
 
-    Incremental: sessions never span cookies, so a run rebuilds the sessions
-    of the cookies (cookie_key) that have events written since its last run
-    (stg_shop__events.loaded_at), from all of their events, and keeps every
-    other cookie's. The pre-hook first deletes those cookies' sessions and
-    every session whose first event was written again: staging rewrites the
-    events an erasure reaches, and an erased cookie's events no longer name
-    it, so its old sessions are found by their first event. Test traffic
-    is a property of a whole cookie (int_test_traffic_identified) that can
-    change with no new event on it (a new version of a shop account with or
-    without an @test.internal address): the pre-hook also deletes the
-    sessions of cookies that are now test traffic, and a run also rebuilds
-    the cookies with business events but no session held.
+    Incremental: sessions never span cookies, and a new event can only
+    reach the sessions of its cookie that end no more than the timeout
+    before it (a session that ended earlier is followed by a gap longer
+    than the timeout whatever comes after it). So a run rebuilds, for each
+    cookie (cookie_key) with events written since its last run
+    (stg_shop__events.loaded_at after newest_load_held()), the sessions
+    from that point on, from the cookie's events after the sessions it
+    keeps. The pre-hook first deletes those sessions, and every session
+    whose first event was written again: staging rewrites the events an
+    erasure reaches, and an erased cookie's events no longer name it, so
+    its old sessions are found by their first event. A duplicate delivery
+    is the same event (at least once, per the contract), so a rewritten
+    event keeps its time. Test traffic is a property of a whole cookie
+    (int_test_traffic_identified) that can change with no new event on it
+    (a new version of a shop account with or without an @test.internal
+    address): the pre-hook also deletes the sessions of cookies that are
+    now test traffic, and a run also builds, whole, the cookies with
+    business events but no session held.
 -#}
+
+{%- set timeout_seconds = var('session_timeout_minutes', 30) * 60 -%}
 
 {{ config(
     materialized='incremental',
-    incremental_strategy=cxw_incremental_strategy(),
+    incremental_strategy='append',
     full_refresh=cxw_rebuilds_keyed_incrementals(),
-    unique_key='cookie_key',
     on_schema_change='fail',
     pre_hook="
         {%- if is_incremental() -%}
         delete from {{ this }}
         where
-            cookie_key in (
-                select coalesce(events.anonymous_id, events.event_id)
-                from {{ ref('stg_shop__events') }} as events
+            session_id in (
+                select held.session_id
+                from {{ this }} as held
+                inner join (
+                    select
+                        coalesce(events.anonymous_id, events.event_id)
+                            as cookie_key,
+                        min(events.occurred_at) as first_new_at
+                    from {{ ref('stg_shop__events') }} as events
+                    where
+                        events.occurred_at is not null
+                        and events.loaded_at > {{ newest_load_held() }}
+                    group by coalesce(events.anonymous_id, events.event_id)
+                ) as first_new
+                    on held.cookie_key = first_new.cookie_key
                 where
-                    events.occurred_at is not null
-                    and events.loaded_at > (
-                        select max(held.loaded_at) from {{ this }} as held
-                    )
+                    {{ dbt.datediff(
+                        'held.ended_at', 'first_new.first_new_at', 'second'
+                    ) }} <= {{ var('session_timeout_minutes', 30) * 60 }}
             )
             or first_event_id in (
                 select events.event_id
                 from {{ ref('stg_shop__events') }} as events
-                where events.loaded_at > (
-                    select max(held.loaded_at) from {{ this }} as held
-                )
+                where events.loaded_at > {{ newest_load_held() }}
             )
             or cookie_key in (
                 select coalesce(events.anonymous_id, events.event_id)
@@ -57,7 +73,6 @@
         {%- endif -%}",
 ) }}
 
-{%- set timeout_seconds = var('session_timeout_minutes', 30) * 60 -%}
 
 with
 
@@ -114,13 +129,7 @@ new_cookies as (
 
     from events
 
-    where events.loaded_at > (
-        select coalesce(
-            max(held.loaded_at),
-            cast('1970-01-01' as {{ dbt.type_timestamp() }})
-        )
-        from {{ this }} as held
-    )
+    where events.loaded_at > {{ newest_load_held() }}
 
     union
 
@@ -144,6 +153,21 @@ new_cookies as (
     )
 
 ),
+
+kept_sessions as (
+
+    {#- where the sessions each cookie keeps end: the pre-hook deleted
+        those a new event can reach, so the cookie's events after that
+        are rebuilt (all of them when it keeps none) -#}
+    select
+        held.cookie_key,
+        max(held.ended_at) as kept_until
+
+    from {{ this }} as held
+
+    group by held.cookie_key
+
+),
 {%- endif %}
 
 customer_events as (
@@ -155,6 +179,13 @@ customer_events as (
 
     inner join new_cookies
         on business_events.cookie_key = new_cookies.cookie_key
+
+    left join kept_sessions
+        on business_events.cookie_key = kept_sessions.cookie_key
+
+    where
+        kept_sessions.kept_until is null
+        or business_events.occurred_at > kept_sessions.kept_until
     {%- endif %}
 
 ),
