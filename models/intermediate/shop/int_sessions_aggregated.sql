@@ -26,8 +26,6 @@
     business events but no session held.
 -#}
 
-{%- set timeout_seconds = var('session_timeout_minutes', 30) * 60 -%}
-
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -73,6 +71,7 @@
         {%- endif -%}",
 ) }}
 
+{%- set timeout_seconds = var('session_timeout_minutes', 30) * 60 -%}
 
 with
 
