@@ -1,6 +1,8 @@
 {% macro newest_load_held() %}
-    {#- The newest loaded_at of the incremental model's held rows (this),
-        the start of the last run that wrote rows, as a timestamp literal.
+    {#- The newest loaded_at of the incremental model's held rows (this)
+        as a timestamp literal: the start of a run (of the model's last run,
+        or for sessions of the staging run that wrote their newest event);
+        upstream rows loaded after it are new.
         Read with a query when the model is rendered for a run: its SQL is
         rendered before its pre-hooks run, so a pre-hook that deletes rows
         cannot move the mark the SQL reads. 1970 when nothing is held or
