@@ -23,10 +23,6 @@
 -#}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=cxw_rebuilds_keyed_incrementals(),
-    on_schema_change='fail',
     pre_hook="
         {%- if is_incremental() -%}
         delete from {{ this }}
@@ -43,6 +39,7 @@
                 where test_traffic.entity = 'events'
             )
         {%- endif -%}",
+    **cxw_incremental_config(),
 ) }}
 
 {%- set newest_load = newest_load_held() -%}

@@ -30,10 +30,6 @@
 -#}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=cxw_rebuilds_keyed_incrementals(),
-    on_schema_change='fail',
     pre_hook="
         {%- if is_incremental() -%}
         delete from {{ this }}
@@ -66,6 +62,7 @@
             select party_key from changed
         )
         {%- endif -%}",
+    **cxw_incremental_config(),
 ) }}
 
 {%- set gap_seconds = var('journey_gap_days', 30) * 86400 -%}

@@ -27,10 +27,6 @@
 -#}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=cxw_rebuilds_keyed_incrementals(),
-    on_schema_change='fail',
     pre_hook="
         {%- if is_incremental() -%}
         delete from {{ this }}
@@ -69,6 +65,7 @@
                         and events.event_id = test_traffic.record_id
             )
         {%- endif -%}",
+    **cxw_incremental_config(),
 ) }}
 
 {%- set timeout_seconds = var('session_timeout_minutes', 30) * 60 -%}

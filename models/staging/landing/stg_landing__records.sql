@@ -25,12 +25,8 @@
 -#}
 
 {{ config(
-    materialized='incremental',
-    incremental_strategy=cxw_incremental_strategy(),
-    full_refresh=cxw_rebuilds_keyed_incrementals(),
-    unique_key='file_name',
-    on_schema_change='fail',
     post_hook="{{ keep_erased_patterns_held() }}",
+    **cxw_incremental_config(unique_key='file_name'),
 ) }}
 
 {%- set text_entities = [

@@ -14,13 +14,7 @@
     new events.
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy=cxw_incremental_strategy(),
-    full_refresh=cxw_rebuilds_keyed_incrementals(),
-    unique_key='event_id',
-    on_schema_change='fail',
-) }}
+{{ config(**cxw_incremental_config(unique_key='event_id')) }}
 
 {#- a delivery already held from an earlier day or file wins -#}
 {%- if is_incremental() %}
