@@ -168,6 +168,16 @@ def model_times(run_results: dict) -> list[dict]:
     return sorted(models, key=lambda model: model["seconds"], reverse=True)
 
 
+def seconds_by_kind(run_results: dict) -> dict[str, float]:
+    """Execution seconds of run_results.json added up per kind of node (model, test,
+    seed, unit_test, ...): what a build spends where, beside dbt's own start-up."""
+    kinds: dict[str, float] = {}
+    for result in run_results.get("results", []):
+        kind = result.get("unique_id", "").split(".")[0]
+        kinds[kind] = kinds.get(kind, 0.0) + (result.get("execution_time") or 0.0)
+    return {kind: round(seconds, 3) for kind, seconds in sorted(kinds.items())}
+
+
 def failure_causes(run_results: dict) -> list[str]:
     """Each failed node of run_results.json with the first line of its error, e.g.
     `int_x: Out of Memory Error: ...` or `... No space left on device`: an exit code
@@ -476,6 +486,11 @@ def table(runs: list[dict], goals: list[dict]) -> str:
             failed = "" if _passed(run.get("full_build")) else " (failed)"
             lines.append(f"\nslowest models, full build at {run['customers']:,} customers{failed}:")
             lines += [f"  {model['seconds']:>8.1f} s  {model['model']}" for model in models]
+            kinds = run["full_build"].get("seconds_by_kind") or {}
+            lines.append(
+                "  seconds per kind of node: "
+                + ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in kinds.items())
+            )
         incremental = run.get("incremental") or {}
         if incremental.get("one"):
             lines.append(
@@ -484,6 +499,12 @@ def table(runs: list[dict], goals: list[dict]) -> str:
                 f"+{incremental['two']['days']} days {incremental['two']['wall_seconds']:.1f} s "
                 f"({incremental['incremental_models']} incremental models)"
             )
+            for key in ("one", "two"):
+                kinds = incremental[key].get("seconds_by_kind") or {}
+                lines.append(
+                    f"  +{incremental[key]['days']} days, seconds per kind of node: "
+                    + ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in kinds.items())
+                )
         for limit, build in (run.get("out_of_core") or {}).get("builds", {}).items():
             lines.append(
                 f"out of core at {run['customers']:,}, memory_limit {limit}: "
@@ -755,6 +776,7 @@ class Bench:
         if results:
             models = model_times(results)
             result["errors"] = failure_causes(results)
+            result["seconds_by_kind"] = seconds_by_kind(results)
         else:  # stopped before dbt wrote run_results.json: what its log says so far
             with (log_path / "dbt.log").open(encoding="utf-8") as lines:
                 models, result["running_when_stopped"] = models_from_log(lines)
@@ -877,6 +899,7 @@ class Bench:
                 "share_of_days": round(extra / self.args.days, 4),
                 "share_of_full": round(run.wall_seconds / full["wall_seconds"], 4),
                 "models_top": model_times(results)[:10],
+                "seconds_by_kind": seconds_by_kind(results),
             }
         manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
         result["incremental_models"] = sum(
