@@ -65,12 +65,13 @@ test: setup
 	$(MAKE) gate
 	$(MAKE) pytest
 
-# The same write-audit-publish path as `make run`: dbt build (models and tests), then
-# every Great Expectations suite, on fresh data generated with every fault.
+# The same write-audit-publish path as `make run`: dbt build (models and tests, dbt's
+# unit tests too), then every Great Expectations suite, on fresh data generated with
+# every fault.
 gate: setup
 	rm -rf $(GATE_DIR)
 	CXW_LANDING=$(GATE_DIR)/landing CXW_TRUTH=$(GATE_DIR)/truth \
-		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb $(BIN)/cxw run $(GATE_ARGS)
+		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb $(BIN)/cxw run --unit-tests $(GATE_ARGS)
 
 pytest: setup
 	$(BIN)/pytest

@@ -132,6 +132,11 @@ def add_run(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="build from an empty warehouse and rebuild incremental models",
     )
+    parser.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run dbt's unit tests (static inputs: for development and CI)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -324,7 +329,7 @@ def generate(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """``cxw run``: generate when the landing folder is empty, build, validate, publish."""
-    from cx_warehouse.dbt import needs_deps, run_dbt
+    from cx_warehouse.dbt import build_args, needs_deps, run_dbt
     from cx_warehouse.publish import build_and_publish, build_path
     from cx_warehouse.report import ReportError, build_report
     from cx_warehouse.validate import default_docs_dir, format_summary
@@ -351,7 +356,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandFailed(deps.reason())
 
     def build(build_file: Path):
-        command = ["build", *(["--full-refresh"] if args.full_refresh else [])]
+        command = build_args(full_refresh=args.full_refresh, unit_tests=args.unit_tests)
         env = {"CXW_LANDING": str(locations.landing), "CXW_WAREHOUSE": str(build_file)}
         return run_dbt(command, env=env)
 

@@ -32,6 +32,19 @@ log = logging.getLogger(__name__)
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 
+def build_args(*, full_refresh: bool = False, unit_tests: bool = False) -> list[str]:
+    """``dbt build`` as ``cxw run`` runs it: every seed, model and data test, and dbt's
+    unit tests only when asked. Unit tests check the models' logic on static inputs, so
+    a build on new data learns nothing from them (dbt Labs recommends them in
+    development and CI only): ``make gate`` and the pytest builds run them, the daily
+    run saves their time (about 5 s at 100k customers)."""
+    return [
+        "build",
+        *(["--full-refresh"] if full_refresh else []),
+        *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
+    ]
+
+
 def dbt_command() -> list[str]:
     """The dbt executable that belongs to the running interpreter."""
     script = Path(sys.executable).parent / ("dbt.exe" if os.name == "nt" else "dbt")

@@ -285,6 +285,7 @@ def test_bench_build_end_to_end_writes_the_table_the_json_and_every_goal(tmp_pat
     assert run["full_build"]["models_top"] and len(run["full_build"]["models_top"]) <= 10
     kinds = run["full_build"]["seconds_by_kind"]
     assert kinds["model"] > 0 and kinds["test"] > 0 and kinds["seed"] > 0
+    assert "unit_test" not in kinds, "the bench builds as cxw run does"
     assert "  seconds per kind of node: " in completed.stdout
     assert run["overhead"]["statements"] > run["overhead"]["models"] > 0
     assert len(run["floor"]["entities"]) >= 10

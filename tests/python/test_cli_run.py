@@ -3,6 +3,7 @@ failing build leaves the published warehouse byte for byte as it was."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -55,18 +56,26 @@ def test_run_publishes_and_a_failed_build_changes_nothing(
             # Views name their inputs with the catalog; they must resolve after the rename.
             connection.execute(f'select count(*) from "{schema}"."{name}"').fetchone()
     published = sha256(warehouse)
+    # The daily run builds and tests the data; dbt's unit tests (static inputs) run
+    # only when asked (make gate does).
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))
+    kinds = {result["unique_id"].split(".")[0] for result in results["results"]}
+    assert {"model", "test"} <= kinds and "unit_test" not in kinds, kinds
 
     # The broken build runs only the clickstream's first models (and their tests): a
     # whole build costs most of a minute even on tiny data, and what is tested here is
     # that a real dbt failure is reported by node and never published.
     real_run_dbt = cx_warehouse.dbt.run_dbt
+    sent = []
 
     def run_events_only(args, **kwargs):
+        sent.append(args)
         return real_run_dbt([*args, "--select", "source:shop.events+1"], **kwargs)
 
     monkeypatch.setattr(cx_warehouse.dbt, "run_dbt", run_events_only)
     monkeypatch.setenv("CXW_LANDING", str(_broken_landing(tmp_path)))
-    assert main(["-q", "run", "--customers", "10"]) == 1
+    assert main(["-q", "run", "--customers", "10", "--unit-tests"]) == 1
+    assert sent == [["build"]], "--unit-tests excludes no resource type"
     err = capsys.readouterr().err
     errors = [line for line in err.splitlines() if line.startswith("cxw: error:")]
     assert len(errors) == 1, err
