@@ -25,14 +25,7 @@
         Delta, Iceberg or Hudi): full_refresh builds these models as plain
         tables on every run, and 'append' only satisfies dbt-spark's check
         of the strategy, which it makes even on a full refresh. -#}
-    {%- set config = {
-        'materialized': 'incremental',
-        'on_schema_change': 'fail',
-        'incremental_strategy': 'append',
-        'full_refresh': true,
-    } -%}
-    {%- if unique_key is not none -%}
-        {%- do config.update({'unique_key': unique_key}) -%}
-    {%- endif -%}
+    {%- set config = default__cxw_incremental_config(unique_key) -%}
+    {%- do config.update({'incremental_strategy': 'append', 'full_refresh': true}) -%}
     {{- return(config) -}}
 {%- endmacro %}
