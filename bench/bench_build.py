@@ -457,6 +457,12 @@ def _cell(value, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+def _kinds(build: dict) -> str:
+    """A build's seconds per kind of node, as one line's text."""
+    kinds = build.get("seconds_by_kind") or {}
+    return ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in kinds.items())
+
+
 def table(runs: list[dict], goals: list[dict]) -> str:
     header = (
         f"{'customers':>10} {'gen rows/s':>10} {'build s':>8} {'peak MB':>8} {'floor s':>8} "
@@ -486,11 +492,7 @@ def table(runs: list[dict], goals: list[dict]) -> str:
             failed = "" if _passed(run.get("full_build")) else " (failed)"
             lines.append(f"\nslowest models, full build at {run['customers']:,} customers{failed}:")
             lines += [f"  {model['seconds']:>8.1f} s  {model['model']}" for model in models]
-            kinds = run["full_build"].get("seconds_by_kind") or {}
-            lines.append(
-                "  seconds per kind of node: "
-                + ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in kinds.items())
-            )
+            lines.append(f"  seconds per kind of node: {_kinds(run['full_build'])}")
         incremental = run.get("incremental") or {}
         if incremental.get("one"):
             lines.append(
@@ -500,10 +502,9 @@ def table(runs: list[dict], goals: list[dict]) -> str:
                 f"({incremental['incremental_models']} incremental models)"
             )
             for key in ("one", "two"):
-                kinds = incremental[key].get("seconds_by_kind") or {}
                 lines.append(
                     f"  +{incremental[key]['days']} days, seconds per kind of node: "
-                    + ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in kinds.items())
+                    f"{_kinds(incremental[key])}"
                 )
         for limit, build in (run.get("out_of_core") or {}).get("builds", {}).items():
             lines.append(
