@@ -87,7 +87,8 @@ def _lookups(world: World) -> None:
 
 
 def generate(config: GenerateConfig, progress: bool = True) -> dict[str, int]:
-    """Write the landing files and the truth; return rows landed per ``system/entity``."""
+    """Write the landing files and the truth; return the records written per
+    ``system/entity``, duplicates and malformed lines included: the warehouse's landed rows."""
     check_folders(config)
     with tempfile.TemporaryDirectory(prefix="cxw-generate-") as spill:
         return _generate(config, World(config, spill=Path(spill)), progress)

@@ -144,11 +144,10 @@ SELECT_COLUMNS = ", ".join(
 )
 
 
-def write_events(world: World, writer: LandingWriter, progress) -> int:
+def write_events(world: World, writer: LandingWriter, progress) -> None:
     """Expand visits a few days at a time; a day that also gets events from the next
     chunk's visits (visits across midnight, re-deliveries) is held until complete."""
     con = world.con
-    total = 0
     end_date = world.config.end + timedelta(days=1)
     held: tuple[date, pa.Table] | None = None
     con.execute(VISITS_SQL)
@@ -181,11 +180,9 @@ def write_events(world: World, writer: LandingWriter, progress) -> int:
                 held = (day, table)
                 continue
             writer.write_parquet_day("shop", "events", day, table)
-            total += table.num_rows
         progress.update(1)
     if held is not None:
         writer.write_parquet_day("shop", "events", held[0], held[1])
-        total += held[1].num_rows
     empty = world.table(f"select {SELECT_COLUMNS} from _events limit 0")  # the schema
     for day in writer.period_days():
         path = (
@@ -197,8 +194,6 @@ def write_events(world: World, writer: LandingWriter, progress) -> int:
         )
         if not path.exists():
             writer.write_parquet_day("shop", "events", day, empty)
-    writer.rows["shop/events"] = total
-    return total
 
 
 def event_chunks(world: World) -> int:

@@ -5,6 +5,10 @@ stays bounded whatever the scale. Faults applied here, with a row in ``fault_log
 - malformed: a record's line cut short (JSON) or missing its last fields (CSV);
 - duplicates: a day's part delivered twice (an identical ``part-00001``);
 - late_arrival: a day folder that arrives days after its date (file times and truth).
+
+``rows`` counts the records each file received as it is written, per ``system/entity``:
+the lines after a CSV header that are not blank and the Parquet rows, again for a part
+delivered twice. That is what the warehouse counts landed (``stg_landing__records``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .landing import TextEntity
@@ -49,7 +54,6 @@ class LandingWriter:
     # -- text entities --------------------------------------------------------------
     def write_text(self, spec: TextEntity, params: dict) -> None:
         con = self.world.con
-        name = f"{spec.system}/{spec.entity}"
         body = (
             spec.sql
             if "can_malform" in spec.sql
@@ -81,9 +85,8 @@ class LandingWriter:
         header = (spec.header + "\n").encode() if spec.header else b""
         written_days: set[date] = set()
         if not spec.daily:
-            path = self.root / spec.system / f"{spec.entity}.{spec.ext}"
-            lines = self.world.table("select line || chr(10) as l from _staged")
-            _write_bytes(path, header + _joined(lines["l"]))
+            lines = self.world.table("select line || chr(10) as l from _staged")["l"]
+            self._write_file(spec, self._file(spec, None, 0), header, lines)
         else:
             # a cursor of its own: the loop below asks the main connection other questions
             reader = (
@@ -92,7 +95,7 @@ class LandingWriter:
                 .to_arrow_reader(100_000)
             )
             current: tuple[date, int] | None = None
-            chunks: list[bytes] = []
+            chunks: list[pa.Array] = []
             for batch in reader:
                 dts = batch.column("dt").cast(pa.int32()).to_numpy()
                 parts = batch.column("part").to_numpy()
@@ -105,7 +108,7 @@ class LandingWriter:
                             self._flush_day_part(spec, current, header, chunks)
                             written_days.add(current[0])
                         current, chunks = key, []
-                    chunks.append(_joined(batch.column("l").slice(lo, hi - lo)))
+                    chunks.append(batch.column("l").slice(lo, hi - lo))
             if current is not None:
                 self._flush_day_part(spec, current, header, chunks)
                 written_days.add(current[0])
@@ -118,7 +121,6 @@ class LandingWriter:
             """,
             {"system": spec.system, "entity": spec.entity},
         )
-        self.rows[name] = con.execute("select count(*) from _staged").fetchall()[0][0]
 
     def _apply_malformed(self, spec: TextEntity) -> None:
         rate = self.world.rate("malformed")
@@ -127,8 +129,11 @@ class LandingWriter:
         cut = (
             "left(line, greatest(1, (length(line) * u01(record_id || seq, 77) * 0.9)::int))"
             if spec.ext == "jsonl"
+            # at least the first field: a line cut to nothing would land as a blank line,
+            # which is no record (the contract), and the truth would count it malformed
             else f"array_to_string(list_slice(string_split(line, '{spec.delimiter}'), 1, "
-            f"{len(spec.columns)} - 1 - (u01(record_id || seq, 78) * 3)::int), '{spec.delimiter}')"
+            f"greatest(1, {len(spec.columns)} - 1 - (u01(record_id || seq, 78) * 3)::int)), "
+            f"'{spec.delimiter}')"
         )
         self.world.con.execute(
             f"""
@@ -158,19 +163,31 @@ class LandingWriter:
             {"system": spec.system, "entity": spec.entity},
         )
 
+    def _write_file(
+        self, spec: TextEntity, relative: str, header: bytes, lines: pa.ChunkedArray
+    ) -> None:
+        """Write one landing file, the header and then the lines (each ending in a
+        newline), and count its records as landed."""
+        _write_bytes(self.root / relative, header + _joined(lines))
+        self._count_landed(spec.system, spec.entity, _records(lines))
+
+    def _count_landed(self, system: str, entity: str, records: int) -> None:
+        name = f"{system}/{entity}"
+        self.rows[name] = self.rows.get(name, 0) + records
+
     def _flush_day_part(
-        self, spec, key: tuple[date, int], header: bytes, chunks: list[bytes]
+        self, spec, key: tuple[date, int], header: bytes, chunks: list[pa.Array]
     ) -> None:
         day, part = key
         relative = self._file(spec, day, part)
-        content = header + b"".join(chunks)
-        _write_bytes(self.root / relative, content)
+        lines = pa.chunked_array(chunks)
+        self._write_file(spec, relative, header, lines)
         if part == 0 and self._day_fault(spec, day, "duplicates", 81):
             last = self.world.con.execute(
                 "select max(part) from _staged where dt = $dt", {"dt": day}
             ).fetchall()[0][0]
             duplicate = self._file(spec, day, last + 1)  # part 0 delivered a second time
-            _write_bytes(self.root / duplicate, content)
+            self._write_file(spec, duplicate, header, lines)
             self.world.con.execute(
                 """
                 insert into fault_log
@@ -182,9 +199,10 @@ class LandingWriter:
         self._maybe_late(spec.system, spec.entity, day)
 
     def _write_empty_days(self, spec: TextEntity, written: set[date], header: bytes) -> None:
+        no_lines = pa.chunked_array([], type=pa.string())
         for day in self.period_days():
             if day not in written:
-                _write_bytes(self.root / self._file(spec, day, 0), header)
+                self._write_file(spec, self._file(spec, day, 0), header, no_lines)
                 self._maybe_late(spec.system, spec.entity, day)
 
     # -- faults per day folder ------------------------------------------------------
@@ -242,6 +260,7 @@ class LandingWriter:
         path = self.root / system / entity / f"dt={day.isoformat()}" / "part-00000.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, path, compression="zstd", write_statistics=True)
+        self._count_landed(system, entity, table.num_rows)
         self._maybe_late(system, entity, day)
 
 
@@ -257,6 +276,13 @@ def _joined(array: pa.ChunkedArray | pa.Array) -> bytes:
     ]
     data = array.buffers()[2]
     return bytes(memoryview(data)[offsets[0] : offsets[-1]]) if data is not None else b""
+
+
+def _records(lines: pa.ChunkedArray) -> int:
+    """How many of the lines are records: those that are not blank once spaces and
+    their newline are trimmed, as the warehouse reads them."""
+    filled = pc.not_equal(pc.utf8_trim(lines, characters=" \n"), "")
+    return pc.sum(filled, min_count=0).as_py()
 
 
 def _write_bytes(path: Path, content: bytes) -> None:

@@ -98,3 +98,15 @@ def test_reconciliation_balances(small_build: Build) -> None:
     assert len(rows) == 12, "one row per landing entity"
     unbalanced = [row for row in rows if row[2] != sum(row[3:])]
     assert unbalanced == []
+
+
+def test_generator_rows_are_the_landed_rows(small_dataset: Generated, small_build: Build) -> None:
+    """What ``cxw generate`` prints per entity is what the reconciliation counts landed."""
+    assert small_build.result.ok, small_build.result.reason()
+    landed = dict(
+        _rows(
+            small_build.warehouse,
+            "select source_system || '/' || entity, landed_rows from quality_reconciliation",
+        )
+    )
+    assert small_dataset.rows == landed
