@@ -27,7 +27,8 @@
         {%- set landing = landing_path() -%}
         {%- do run_query('create schema if not exists ' ~ landing_schema()) -%}
         {%- for node in graph.sources.values()
-            if node.package_name == project_name -%}
+            if node.package_name == project_name
+            and node.source_name != 'intake' -%}
             {%- set external = node.config.get('external_location') or '' -%}
             {%- set reader = modules.re.search(
                 "read_(csv|parquet)\('([^']+)'", external

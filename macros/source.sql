@@ -5,5 +5,9 @@
         external_location holds the token __LANDING__ and it is resolved here,
         at compile time, by resolve_landing() / landing_path().
     -#}
+    {#- The run's intake is a table of the warehouse, not landing files. -#}
+    {%- if source_name == 'intake' -%}
+        {%- do return(builtins.source(source_name, table_name)) -%}
+    {%- endif -%}
     {%- do return(resolve_landing(builtins.source(source_name, table_name))) -%}
 {% endmacro %}

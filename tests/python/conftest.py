@@ -86,9 +86,20 @@ def generate_into(
     return Generated(landing=config.landing, truth=config.truth, rows=rows)
 
 
-def dbt_build(landing: Path, workdir: Path) -> Build:
-    """``dbt build`` on ``landing`` into a warehouse, target and logs under ``workdir``."""
+def dbt_build(landing: Path, workdir: Path, *, through_intake: bool = True) -> Build:
+    """``dbt build`` on ``landing`` into a warehouse, target and logs under ``workdir``,
+    through the intake as ``cxw run`` builds: dbt reads the run's snapshot of the
+    landing folder (``<workdir>/landing-snapshot``), whose findings are in the file.
+    ``through_intake=False`` builds as a plain dbt run does, on the landing folder."""
+    from cx_warehouse import intake
+
     warehouse = workdir / "warehouse.duckdb"
+    if through_intake:
+        snapshot = intake.take_snapshot(
+            landing, workdir / "landing-snapshot", intake.held_intake(warehouse)
+        )
+        intake.write_intake(warehouse, snapshot)
+        landing = snapshot.folder
     result = run_dbt(
         ["build"],
         env={

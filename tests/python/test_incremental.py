@@ -170,8 +170,8 @@ def _differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
             row[0]
             for row in connection.execute(
                 "select table_name from information_schema.tables "
-                "where table_catalog = 'full_refresh' and table_type = 'BASE TABLE' "
-                "order by 1"
+                "where table_catalog = 'full_refresh' and table_schema = 'main' "
+                "and table_type = 'BASE TABLE' order by 1"
             ).fetchall()
         ]
         assert "fct_customer_journey" in tables and "stg_shop__events" in tables

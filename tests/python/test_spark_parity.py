@@ -38,7 +38,9 @@ RELATIVE_TOLERANCE = 1e-9
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("parity")
     data = generate_into(root, customers=CUSTOMERS, days=DAYS, faults="all")
-    duck = dbt_build(data.landing, root / "duckdb")
+    # The Spark build reads the landing folder as plain dbt does (cxw's intake writes
+    # into a DuckDB file only): so does the DuckDB build it is compared with.
+    duck = dbt_build(data.landing, root / "duckdb", through_intake=False)
     assert duck.result.ok, duck.result.reason()
     spark_dir = root / "spark"
     spark = run_dbt(

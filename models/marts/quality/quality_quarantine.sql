@@ -1,7 +1,9 @@
 {#-
     One row per rejected landing record, with the rule it broke: lines the
-    staging models cannot parse (stg_landing__records) and survey responses
-    whose counted submission has a bad score.
+    staging models cannot parse (stg_landing__records; with their line
+    number when cxw's intake rejected them), survey responses whose counted
+    submission has a bad score, and files the intake could not read as a
+    whole (stg_landing__files: one row per file, no record id).
 -#}
 
 with
@@ -45,7 +47,8 @@ unparseable_records as (
         file_name,
         line as raw_line,
         rejection_rule as rule,  -- noqa: RF04
-        rejection_reason as reason
+        rejection_reason as reason,
+        false as is_whole_file
 
     from landing_records
 
@@ -63,7 +66,8 @@ bad_scores as (
         landing_records.file_name,
         landing_records.line as raw_line,
         'bad_score' as rule,  -- noqa: RF04
-        response_submissions.score_rejection_reason as reason
+        response_submissions.score_rejection_reason as reason,
+        false as is_whole_file
 
     from response_submissions
 
@@ -78,6 +82,25 @@ bad_scores as (
 
 ),
 
+quarantined_files as (
+
+    select
+        {{ surrogate_key(['file_name']) }} as landing_record_id,
+        source_system,
+        entity,
+        cast(null as {{ dbt.type_string() }}) as source_record_id,
+        file_name,
+        cast(null as {{ dbt.type_string() }}) as raw_line,
+        rule,
+        reason,
+        true as is_whole_file
+
+    from {{ ref('stg_landing__files') }}
+
+    where status = 'quarantined'
+
+),
+
 unioned as (
 
     select * from unparseable_records
@@ -85,6 +108,10 @@ unioned as (
     union all
 
     select * from bad_scores
+
+    union all
+
+    select * from quarantined_files
 
 ),
 
@@ -98,7 +125,11 @@ final as (
         file_name,
         raw_line,
         rule,
-        reason
+        reason,
+        cast({{ regex_extract(
+            'raw_line', '^#cxw:rejected [a-z_]+ line ([0-9]+): '
+        ) }} as {{ dbt.type_int() }}) as line_number,
+        is_whole_file
 
     from unioned
 

@@ -6,7 +6,13 @@
     traffic (int_test_traffic_identified) is counted as excluded instead;
     for survey responses, modelled are the counted responses, excluded the
     test and incomplete ones, and superseded submissions count as
-    deduplicated.
+    deduplicated. Every entity of the landing contract (var
+    landing_entities) has its row, with zeros when nothing landed (e.g. an
+    erasure file with a header and no request). The files: landed_files
+    under the entity's path when the run started (quality_landing_files),
+    quarantined_files the intake could not read as a whole, unread_files
+    loaded with records but held by no staging row; is_balanced needs the
+    records to balance and no file unread.
 -#}
 
 {%- set staging_models = {
@@ -26,6 +32,19 @@
 
 with
 
+entities as (
+
+    {% for spec in var('landing_entities') %}
+    select
+        '{{ spec.system }}' as source_system,
+        '{{ spec.entity }}' as entity
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {% endfor %}
+
+),
+
 landing_records as {{ not_materialized() }} (
 
     select
@@ -42,9 +61,40 @@ quarantine as (
 
     select
         source_system,
-        entity
+        entity,
+        is_whole_file
 
     from {{ ref('quality_quarantine') }}
+
+),
+
+landing_files as (
+
+    select
+        source_system,
+        entity,
+        status,
+        is_unread
+
+    from {{ ref('quality_landing_files') }}
+
+    where source_system is not null
+
+),
+
+files as (
+
+    select
+        source_system,
+        entity,
+        count(*) as landed_files,
+        sum(case when status = 'quarantined' then 1 else 0 end)
+            as quarantined_files,
+        sum(case when is_unread then 1 else 0 end) as unread_files
+
+    from landing_files
+
+    group by source_system, entity
 
 ),
 
@@ -108,6 +158,8 @@ quarantined as (
 
     from quarantine
 
+    where not is_whole_file
+
     group by source_system, entity
 
 ),
@@ -150,38 +202,52 @@ response_outcomes as (
 reconciled as (
 
     select
-        landed.source_system,
-        landed.entity,
-        landed.landed_rows,
+        entities.source_system,
+        entities.entity,
+        coalesce(landed.landed_rows, 0) as landed_rows,
         coalesce(modelled.modelled_rows, 0)
         - coalesce(excluded.test_rows, 0) as modelled_rows,
-        landed.well_formed_rows - landed.distinct_records
+        coalesce(landed.well_formed_rows, 0)
+        - coalesce(landed.distinct_records, 0)
         + coalesce(response_outcomes.superseded_rows, 0) as deduplicated_rows,
         coalesce(response_outcomes.excluded_rows, 0)
         + coalesce(excluded.test_rows, 0) as excluded_rows,
-        coalesce(quarantined.quarantined_rows, 0) as quarantined_rows
+        coalesce(quarantined.quarantined_rows, 0) as quarantined_rows,
+        coalesce(files.landed_files, 0) as landed_files,
+        coalesce(files.quarantined_files, 0) as quarantined_files,
+        coalesce(files.unread_files, 0) as unread_files
 
-    from landed
+    from entities
+
+    left join landed
+        on
+            entities.source_system = landed.source_system
+            and entities.entity = landed.entity
 
     left join modelled
         on
-            landed.source_system = modelled.source_system
-            and landed.entity = modelled.entity
+            entities.source_system = modelled.source_system
+            and entities.entity = modelled.entity
 
     left join quarantined
         on
-            landed.source_system = quarantined.source_system
-            and landed.entity = quarantined.entity
+            entities.source_system = quarantined.source_system
+            and entities.entity = quarantined.entity
 
     left join response_outcomes
         on
-            landed.source_system = response_outcomes.source_system
-            and landed.entity = response_outcomes.entity
+            entities.source_system = response_outcomes.source_system
+            and entities.entity = response_outcomes.entity
 
     left join excluded
         on
-            landed.source_system = excluded.source_system
-            and landed.entity = excluded.entity
+            entities.source_system = excluded.source_system
+            and entities.entity = excluded.entity
+
+    left join files
+        on
+            entities.source_system = files.source_system
+            and entities.entity = files.entity
 
 ),
 
@@ -196,8 +262,12 @@ final as (
         deduplicated_rows,
         excluded_rows,
         quarantined_rows,
+        landed_files,
+        quarantined_files,
+        unread_files,
         landed_rows = modelled_rows + deduplicated_rows + excluded_rows
-        + quarantined_rows as is_balanced
+        + quarantined_rows
+        and unread_files = 0 as is_balanced
 
     from reconciled
 

@@ -29,37 +29,10 @@
     **cxw_incremental_config(unique_key='file_name'),
 ) }}
 
-{%- set text_entities = [
-    {'system': 'shop', 'entity': 'customers', 'format': 'json',
-        'key': 'customer_id'},
-    {'system': 'shop', 'entity': 'orders', 'format': 'json',
-        'key': 'order_id'},
-    {'system': 'surveys', 'entity': 'invitations', 'format': 'json',
-        'key': 'invitation_id'},
-    {'system': 'surveys', 'entity': 'responses', 'format': 'json',
-        'key': 'response_id'},
-    {'system': 'marketing', 'entity': 'email_events', 'format': 'csv',
-        'delimiter': ',', 'fields': 6, 'key_fields': [1, 5, 6],
-        'header': 'message_id,campaign_id,campaign_type,email,event,occurred_at'},
-    {'system': 'callcenter', 'entity': 'calls', 'format': 'csv',
-        'delimiter': ';', 'fields': 11, 'key_fields': [1],
-        'header': 'call_id;caller_number;direction;queue;agent_id;started_at;wait_seconds;talk_seconds;outcome;wrap_code;order_ref'},
-    {'system': 'callcenter', 'entity': 'agents', 'format': 'csv',
-        'delimiter': ',', 'fields': 4, 'key_fields': [1],
-        'header': 'agent_id,agent_name,team,hired_on'},
-    {'system': 'stores', 'entity': 'stores', 'format': 'csv',
-        'delimiter': ',', 'fields': 7, 'key_fields': [1],
-        'header': 'store_id,store_name,city,country,region,format,opened_on'},
-    {'system': 'stores', 'entity': 'transactions', 'format': 'csv',
-        'delimiter': ',', 'fields': 10, 'key_fields': [1],
-        'header': 'receipt_id,store_id,loyalty_card,occurred_at,total_amount,currency,payment_method,items_count,is_return,original_receipt_id'},
-    {'system': 'stores', 'entity': 'loyalty_members', 'format': 'csv',
-        'delimiter': ',', 'fields': 5, 'key_fields': [1],
-        'header': 'card_number,email,phone,enrolled_at,enrolled_store_id'},
-    {'system': 'privacy', 'entity': 'erasure_requests', 'format': 'csv',
-        'delimiter': ',', 'fields': 4, 'key_fields': [1],
-        'header': 'request_id,identifier_type,identifier,requested_at'},
-] -%}
+{#- The text entities of the landing contract (var landing_entities,
+    dbt_project.yml): JSON Lines and CSV, read as raw lines. -#}
+{%- set text_entities = var('landing_entities')
+    | rejectattr('format', 'equalto', 'parquet') | list -%}
 
 {#- The lines of each text entity to read, written out at each use rather
     than as a CTE: the lines are read twice (parsed, then searched for
@@ -220,6 +193,8 @@ shop__events as (
         ) as source_record_id,
         {{ json_extract_string('line', '$.' ~ spec.key) }} as dedup_key,
         case
+            when {{ intake_rejection_rule('line') }} is not null
+                then {{ intake_rejection_rule('line') }}
             when not coalesce({{ is_valid_json('line') }}, false)
                 then 'malformed_json'
             when {{ json_extract_string('line', '$.' ~ spec.key) }} is null
@@ -234,9 +209,14 @@ shop__events as (
                 split_field(record_line, position, spec.delimiter)
             ) %}
         {%- endfor %}
-        nullif(trim({{ first_field }}), '') as source_record_id,
+        case
+            when {{ intake_rejection_rule('line') }} is null
+                then nullif(trim({{ first_field }}), '')
+        end as source_record_id,
         {{ surrogate_key(key_parts) }} as dedup_key,
         case
+            when {{ intake_rejection_rule('line') }} is not null
+                then {{ intake_rejection_rule('line') }}
             when {{ fields }} < {{ spec.fields }} then 'too_few_fields'
             when {{ fields }} > {{ spec.fields }} then 'too_many_fields'
             when nullif(trim({{ first_field }}), '') is null
@@ -328,6 +308,7 @@ keyed as (
             when 'missing_key' then 'the record has no key'
             when 'too_few_fields' then 'fewer fields than the header'
             when 'too_many_fields' then 'more fields than the header'
+            else {{ intake_rejection_reason('line') }}
         end as rejection_reason,
         partition_date
 
