@@ -58,7 +58,7 @@ $(SPARK_STAMP): $(STAMP)
 	@touch $@
 
 run: setup
-	$(BIN)/cxw run $(RUN_ARGS)
+	$(BIN)/cxw run --demo $(RUN_ARGS)
 
 test: setup
 	$(MAKE) lint
@@ -71,7 +71,7 @@ test: setup
 gate: setup
 	rm -rf $(GATE_DIR)
 	CXW_LANDING=$(GATE_DIR)/landing CXW_TRUTH=$(GATE_DIR)/truth \
-		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb $(BIN)/cxw run --unit-tests $(GATE_ARGS)
+		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb $(BIN)/cxw run --demo --unit-tests $(GATE_ARGS)
 
 pytest: setup
 	$(BIN)/pytest

@@ -119,14 +119,27 @@ def add_generate(subparsers: argparse._SubParsersAction) -> None:
 def add_run(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "run",
-        help="generate data if the landing folder is empty, build with dbt, publish",
-        description="Build the warehouse from the landing folder ($CXW_LANDING). When the "
-        "folder has no files, synthetic data is generated into it first; otherwise the files "
-        "in it are used as they are. dbt builds into a separate file, the Great Expectations "
-        "suites (expectations/) validate it, and the published warehouse ($CXW_WAREHOUSE) is "
-        "replaced only when every model, test and expectation passed.",
+        help="build the warehouse from the landing folder with dbt, validate, publish",
+        description="Build the warehouse from the landing folder ($CXW_LANDING), as it was "
+        "when the run started (files that land during the run wait for the next one). dbt "
+        "builds into a separate file, the Great Expectations suites (expectations/) validate "
+        "it, and the published warehouse ($CXW_WAREHOUSE) is replaced only when every model, "
+        "test and expectation passed. One run at a time per warehouse (docs/operations.md).",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="generate synthetic data first when the landing folder is empty and no "
+        "warehouse exists yet (make run)",
     )
     _add_scale_arguments(parser, customers=5_000, days=365)
+    parser.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="wait up to SECONDS for another run on the same warehouse to finish "
+        "(default: refuse at once)",
+    )
     parser.add_argument(
         "--full-refresh",
         action="store_true",
@@ -327,17 +340,17 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def run(args: argparse.Namespace) -> int:
-    """``cxw run``: generate when the landing folder is empty, build, validate, publish."""
-    from cx_warehouse.dbt import build_args, needs_deps, run_dbt
-    from cx_warehouse.publish import build_and_publish, build_path
-    from cx_warehouse.report import ReportError, build_report
-    from cx_warehouse.validate import default_docs_dir, format_summary
+def _check_warehouse_name(warehouse: Path) -> None:
+    if "'" in str(warehouse):
+        raise UsageError(
+            f"CXW_WAREHOUSE {warehouse}: a path with a single quote breaks dbt-duckdb's SQL; "
+            "choose one without"
+        )
 
-    started = time.perf_counter()
-    locations = Locations.from_env()
-    config = _generate_config(args, locations.landing, locations.truth, customers=5_000, days=365)
 
+def _demo_landing(args: argparse.Namespace, locations: Locations) -> None:
+    """``--demo``: generate synthetic data into an empty landing folder, never into one
+    whose build would replace a warehouse that already exists."""
     if not landing_is_empty(locations.landing):
         log.info("landing folder %s has files: building on them, not generating", locations.landing)
         given = [flag for flag in ("customers", "days", "seed") if getattr(args, flag) is not None]
@@ -346,44 +359,121 @@ def run(args: argparse.Namespace) -> int:
                 "ignoring %s: data is generated only into an empty landing folder",
                 ", ".join(f"--{flag}" for flag in given),
             )
-    else:
-        rows, seconds = _generate(config, {"landing": "CXW_LANDING", "truth": "CXW_TRUTH"})
-        print(format_rows_table(rows, seconds))
+        return
+    if locations.warehouse.exists():
+        raise UsageError(
+            f"--demo: CXW_LANDING {locations.landing} is empty but {locations.warehouse} "
+            "exists; synthetic data would replace it (check CXW_LANDING, or remove the "
+            "warehouse)"
+        )
+    config = _generate_config(args, locations.landing, locations.truth, customers=5_000, days=365)
+    rows, seconds = _generate(config, {"landing": "CXW_LANDING", "truth": "CXW_TRUTH"})
+    print(format_rows_table(rows, seconds))
+
+
+def run(args: argparse.Namespace) -> int:
+    """``cxw run``: lock, snapshot the landing folder, build, validate, publish, report."""
+    from cx_warehouse.intake import LandingError, check_landing
+    from cx_warehouse.runlock import LockHeld, RunLock
+
+    started = time.perf_counter()
+    locations = Locations.from_env()
+    _check_warehouse_name(locations.warehouse)
+    if args.wait is not None and args.wait < 0:
+        raise UsageError(f"--wait {args.wait}: must be 0 or more seconds")
+    if not args.demo:
+        given = [flag for flag in ("customers", "days", "seed") if getattr(args, flag) is not None]
+        if given:
+            raise UsageError(f"{', '.join('--' + flag for flag in given)} only go with --demo")
+    try:
+        with RunLock(locations.warehouse, wait=args.wait or 0) as lock:
+            if args.demo:
+                _demo_landing(args, locations)
+            try:
+                check_landing(locations.landing, "CXW_LANDING")
+            except LandingError as error:
+                raise UsageError(str(error)) from None
+            return _locked_run(args, locations, lock.descriptor, started)
+    except LockHeld as error:
+        raise CommandFailed(str(error)) from None
+
+
+def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started: float) -> int:
+    """The run, once the warehouse's lock is held."""
+    import shutil
+
+    from cx_warehouse import intake
+    from cx_warehouse.dbt import build_args, needs_deps, run_dbt
+    from cx_warehouse.publish import (
+        PublishError,
+        build_and_publish,
+        build_docs_path,
+        build_path,
+        snapshot_path,
+    )
+    from cx_warehouse.report import ReportError, build_report
+    from cx_warehouse.validate import default_docs_dir, format_summary
+
+    warehouse = locations.warehouse
+    snapshot_dir = snapshot_path(warehouse)
+    candidate_docs = build_docs_path(warehouse)
+    shutil.rmtree(candidate_docs, ignore_errors=True)
+    held = {} if args.full_refresh else intake.held_intake(warehouse)
+    snapshot = intake.take_snapshot(locations.landing, snapshot_dir, held)
+    for line in snapshot.warnings():
+        log.warning("%s", line)
 
     if needs_deps():
-        deps = run_dbt(["deps"])
+        deps = run_dbt(["deps"], keep_fds=(lock_fd,))
         if not deps.ok:
             raise CommandFailed(deps.reason())
 
     def build(build_file: Path):
         command = build_args(full_refresh=args.full_refresh, unit_tests=args.unit_tests)
-        env = {"CXW_LANDING": str(locations.landing), "CXW_WAREHOUSE": str(build_file)}
-        return run_dbt(command, env=env)
+        env = {"CXW_LANDING": str(snapshot.folder), "CXW_WAREHOUSE": str(build_file)}
+        return run_dbt(command, env=env, keep_fds=(lock_fd,))
 
     def audit(build_file: Path):
+        changed = intake.changed_since(snapshot)
+        if changed:
+            raise CommandFailed(
+                f"landing files changed during the run: {', '.join(changed[:3])}; nothing "
+                f"published, {warehouse} left unchanged; run again"
+            )
         try:
-            report = _validate(build_file, default_docs_dir(locations.warehouse), "build file")
+            report = _validate(build_file, candidate_docs, "build file")
         except UsageError as error:  # the build file cannot be opened: a failed run
             raise CommandFailed(str(error)) from None
         print(format_summary(report))
         return report
 
-    result = build_and_publish(
-        locations.warehouse, build, audit=audit, full_refresh=args.full_refresh
-    )
+    try:
+        result = build_and_publish(
+            warehouse,
+            build,
+            audit=audit,
+            full_refresh=args.full_refresh,
+            prepare=lambda build_file: intake.write_intake(build_file, snapshot),
+            read_run_id=intake.run_id,
+            docs=(candidate_docs, default_docs_dir(warehouse)),
+        )
+    except PublishError as error:
+        raise CommandFailed(str(error)) from None
+    finally:
+        shutil.rmtree(snapshot_dir, ignore_errors=True)
     if not result.ok:
         raise CommandFailed(
-            f"{result.reason()}; published warehouse {locations.warehouse} left unchanged "
-            f"(failed build kept in {build_path(locations.warehouse)})"
+            f"{result.reason()}; published warehouse {warehouse} left unchanged "
+            f"(failed build kept in {build_path(warehouse)})"
         )
 
     try:
-        report_file = build_report(locations.warehouse)
+        report_file = build_report(warehouse)
     except ReportError as error:
-        raise CommandFailed(f"published {locations.warehouse}, but no report: {error}") from None
+        raise CommandFailed(f"published {warehouse}, but no report: {error}") from None
     print(
         f"\nbuilt, validated and published in {time.perf_counter() - started:.0f} s\n"
-        f"warehouse:  {locations.warehouse}\n"
+        f"warehouse:  {warehouse}\n"
         f"landing:    {locations.landing}\n"
         f"dbt logs:   {result.log_path / 'dbt.log'}\n"
         f"dbt target: {result.target_path} (manifest.json, run_results.json)\n"
@@ -486,6 +576,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         print(f"cxw: error: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        if type(error).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+            raise
+        text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"cxw: error: {text}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("cxw: error: interrupted", file=sys.stderr)

@@ -10,14 +10,21 @@ dbt runs in a child process of the same interpreter's dbt (the ``dbt`` script be
   safe to call twice in one process; a child starts clean every time;
 * a crash inside dbt or DuckDB ends the child, and ``cxw`` can still tell what happened.
 
+The child dies with its parent: on Linux it asks the kernel for SIGTERM when the
+``cxw`` process ends (``PR_SET_PDEATHSIG``), so a killed run leaves no dbt building
+on its file; ``keep_fds`` hands it the run's lock (``cx_warehouse.runlock``), so that
+until it is gone no other run starts on the same warehouse.
+
 The price is a second or two of start-up per call, small next to a build.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -117,13 +124,15 @@ def run_dbt(
     target_path: Path | None = None,
     log_path: Path | None = None,
     capture: bool = False,
+    keep_fds: Sequence[int] = (),
 ) -> DbtResult:
     """Run ``dbt <args>`` on the project and report how it went.
 
     ``env`` is laid over the current environment for the child only. dbt's console
     output goes to our stdout (its stderr too, so that a failing build leaves our
     stderr to the one-line reason), or is swallowed with ``capture=True``; the full
-    log is always in ``<log_path>/dbt.log``.
+    log is always in ``<log_path>/dbt.log``. ``keep_fds`` are file descriptors the
+    child inherits (the run's lock).
     """
     target_path = (target_path or default_target_path()).resolve()
     log_path = (log_path or default_log_path()).resolve()
@@ -158,6 +167,8 @@ def run_dbt(
         stdout=subprocess.DEVNULL if capture else None,
         stderr=subprocess.DEVNULL if capture else subprocess.STDOUT,
         check=False,
+        pass_fds=tuple(keep_fds),
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
     failed = failed_nodes(run_results) if completed.returncode else ()
     return DbtResult(
@@ -167,6 +178,16 @@ def run_dbt(
         log_path=log_path,
         failed_nodes=failed,
     )
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the parent ends (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
 
 
 def needs_deps(project_dir: Path = PROJECT_DIR) -> bool:

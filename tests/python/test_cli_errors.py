@@ -75,7 +75,7 @@ def test_run_with_landing_under_a_regular_file(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("CXW_LANDING", str(blocker / "landing"))
-    assert main(["run", "--customers", "10", "--days", "1"]) != 0
+    assert main(["run", "--demo", "--customers", "10", "--days", "1"]) != 0
     assert "CXW_LANDING" in _one_error_line(capsys)
 
 

@@ -19,12 +19,16 @@ pytestmark = pytest.mark.dbt
 
 
 def _broken_landing(root: Path) -> Path:
-    """The contract example plus a clickstream part that is not Parquet at all."""
+    """The contract example plus a clickstream part whose occurred_at is a struct: a
+    readable Parquet file that the events' reader cannot combine with the others."""
     landing = root / "broken_landing"
     shutil.copytree(LANDING_MIN, landing)
     part = landing / "shop" / "events" / "dt=2025-01-02" / "part-99999.parquet"
     part.parent.mkdir(parents=True, exist_ok=True)
-    part.write_bytes(b"this is not a parquet file\n" * 10)
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select 'e-1' as event_id, {{'a': 1}} as occurred_at) to '{part}'"
+        )
     return landing
 
 
@@ -37,7 +41,7 @@ def test_run_publishes_and_a_failed_build_changes_nothing(
     landing = isolated_locations / "landing"
     warehouse = isolated_locations / "warehouse.duckdb"
 
-    assert main(["run", "--customers", "150", "--days", "14"]) == 0
+    assert main(["run", "--demo", "--customers", "150", "--days", "14"]) == 0
     captured = capsys.readouterr()
     assert "INFO generating 150 customers" in captured.err
     assert str(warehouse) in captured.out
@@ -74,7 +78,7 @@ def test_run_publishes_and_a_failed_build_changes_nothing(
 
     monkeypatch.setattr(cx_warehouse.dbt, "run_dbt", run_events_only)
     monkeypatch.setenv("CXW_LANDING", str(_broken_landing(tmp_path)))
-    assert main(["-q", "run", "--customers", "10", "--unit-tests"]) == 1
+    assert main(["-q", "run", "--unit-tests"]) == 1
     assert sent == [["build"]], "--unit-tests excludes no resource type"
     err = capsys.readouterr().err
     errors = [line for line in err.splitlines() if line.startswith("cxw: error:")]
@@ -85,3 +89,27 @@ def test_run_publishes_and_a_failed_build_changes_nothing(
     assert err.splitlines()[-1] == errors[0]
     assert sha256(warehouse) == published
     assert build_path(warehouse).exists(), "the failed build is kept for inspection"
+
+
+def test_run_publishes_when_nobody_asked_for_erasure(
+    isolated_locations: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An erasure file with its header and no request builds, validates and publishes;
+    the reconciliation keeps the entity's row, with nothing landed."""
+    landing = tmp_path / "no_erasure_landing"
+    shutil.copytree(LANDING_MIN, landing)
+    requests = landing / "privacy" / "erasure_requests.csv"
+    header = requests.read_text(encoding="utf-8").splitlines()[0]
+    requests.write_text(header + "\n", encoding="utf-8")
+    monkeypatch.setenv("CXW_LANDING", str(landing))
+
+    assert main(["-q", "run"]) == 0, capsys.readouterr().err
+    with duckdb.connect(str(isolated_locations / "warehouse.duckdb"), read_only=True) as connection:
+        erasures = connection.execute(
+            "select landed_rows, modelled_rows, is_balanced from quality_reconciliation"
+            " where reconciliation_id = 'privacy.erasure_requests'"
+        ).fetchall()
+    assert erasures == [(0, 0, True)]
