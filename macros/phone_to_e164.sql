@@ -12,7 +12,9 @@
     {%- else -%}
         {%- set code = "'" ~ default_country_code ~ "'" -%}
     {%- endif -%}
-    {{- return(adapter.dispatch('phone_to_e164', 'cx_warehouse')(phone_text, code)) -}}
+    {{- return(phone_e164_from_digits(
+        phone_text, regexp_replace_all(phone_text, '[^0-9]', ''), code,
+    )) -}}
 {% endmacro %}
 
 {% macro phone_e164_from_digits(phone_text, digits, default_country_code) -%}
@@ -25,24 +27,4 @@
         when length({{ digits }}) = 9
             then '+' || {{ default_country_code }} || {{ digits }}
     end
-{%- endmacro %}
-
-{% macro default__phone_to_e164(phone_text, default_country_code) -%}
-    {{ phone_e164_from_digits(
-        phone_text,
-        "regexp_replace(" ~ phone_text ~ ", '[^0-9]', '')",
-        default_country_code,
-    ) }}
-{%- endmacro %}
-
-{% macro duckdb__phone_to_e164(phone_text, default_country_code) -%}
-    {{ phone_e164_from_digits(
-        phone_text,
-        "regexp_replace(" ~ phone_text ~ ", '[^0-9]', '', 'g')",
-        default_country_code,
-    ) }}
-{%- endmacro %}
-
-{% macro spark__phone_to_e164(phone_text, default_country_code) -%}
-    {{ default__phone_to_e164(phone_text, default_country_code) }}
 {%- endmacro %}

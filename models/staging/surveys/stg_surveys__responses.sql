@@ -7,7 +7,8 @@
     checked against its survey's scale (survey_scales seed). Which
     responses count is decided in int_survey_responses_classified. An
     erased person's response keeps its row and score; the respondent and
-    the comment are nulled.
+    the comment are nulled. Every comment loses its contact data (emails,
+    phone and card numbers: redact_contact_data), whoever it names.
 -#}
 
 with
@@ -137,7 +138,9 @@ final as (
         store_id,
         survey_type,
         score_text,
-        {{ unless_erased('comment') }} as comment,  -- noqa: RF04
+        {{ unless_erased(
+            redact_contact_data('comment')
+        ) }} as comment,  -- noqa: RF04
         language,  -- noqa: RF04
         {{ unless_erased('respondent_email') }} as respondent_email,
         {{ unless_erased('respondent_phone') }} as respondent_phone,

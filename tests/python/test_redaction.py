@@ -1,0 +1,96 @@
+"""redact_contact_data (macros/redact_contact_data.sql) on open answers in English,
+Polish and Czech: ``analyses/redact_contact_data_cases.sql`` holds each comment with
+what must remain; dbt compiles it and the SQL runs in an in-memory DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import LANDING_MIN
+
+from cx_warehouse.dbt import run_dbt
+
+pytestmark = pytest.mark.dbt
+
+
+def test_comments_lose_their_contact_data(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    result = run_dbt(
+        ["compile", "--select", "redact_contact_data_cases"],
+        env={"CXW_LANDING": str(LANDING_MIN), "CXW_WAREHOUSE": str(tmp_path / "w.duckdb")},
+        target_path=target,
+        log_path=tmp_path / "logs",
+        capture=True,
+    )
+    assert result.ok, result.reason()
+    (sql,) = target.rglob("redact_contact_data_cases.sql")
+    with duckdb.connect() as connection:
+        rows = connection.execute(sql.read_text(encoding="utf-8")).fetchall()
+    assert len(rows) == 7
+    for case_name, redacted, expected in rows:
+        assert redacted == expected, case_name
+
+
+def test_no_contact_data_of_an_erased_person_in_comments_or_national_phones(
+    tmp_path: Path,
+) -> None:
+    """Before: a comment naming an erased email kept it in stg_surveys__responses,
+    fct_survey_responses and the marts; a respondent who typed the national form of an
+    erased Czech number ('703 118 919' for +420703118919) kept the comment and the
+    phone, parsed as +48703118919."""
+    import shutil
+
+    from conftest import dbt_build
+
+    landing = tmp_path / "landing"
+    shutil.copytree(LANDING_MIN, landing)
+    requests = landing / "privacy" / "erasure_requests.csv"
+    requests.write_text(
+        requests.read_text(encoding="utf-8")
+        + "ER-000003,phone,+420703118919,2024-03-31 11:00:00\n",
+        encoding="utf-8",
+    )
+    responses = landing / "surveys" / "responses" / "dt=2024-03-31" / "part-00009.jsonl"
+    line = (
+        '{{"response_id": "{id}", "invitation_id": null, "survey_type": "csat", "score": 5, '
+        '"comment": "{comment}", "language": "cs", "respondent_email": {email}, '
+        '"respondent_phone": {phone}, "store_id": "S003", '
+        '"submitted_at": "2024-03-31T12:00:00+02:00", "is_complete": true}}'
+    )
+    responses.write_text(
+        line.format(
+            id="RSP-900001",
+            comment="Zavolejte mi prosim, 703 118 919",
+            email="null",
+            phone='"703 118 919"',
+        )
+        + "\n"
+        + line.format(
+            id="RSP-900002",
+            comment="Kontakt na souseda: jan.novak@example.cz",
+            email='"eva.svobodova@example.cz"',
+            phone="null",
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    build = dbt_build(landing, tmp_path / "build")
+    assert build.result.ok, build.result.reason()
+    with duckdb.connect(str(build.warehouse), read_only=True) as connection:
+        staged = dict(
+            connection.execute(
+                "select response_id, (comment, respondent_phone, is_erased) "
+                "from stg_surveys__responses where response_id like 'RSP-9%'"
+            ).fetchall()
+        )
+        facts = dict(
+            connection.execute(
+                "select response_id, comment from fct_survey_responses "
+                "where response_id like 'RSP-9%'"
+            ).fetchall()
+        )
+    assert staged["RSP-900001"] == (None, None, True), "the national form is the erased phone"
+    assert staged["RSP-900002"] == ("Kontakt na souseda: [email]", None, False)
+    assert facts.get("RSP-900002") == "Kontakt na souseda: [email]"
