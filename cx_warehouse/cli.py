@@ -402,7 +402,7 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     """The run, once the warehouse's lock is held."""
     import shutil
 
-    from cx_warehouse import intake
+    from cx_warehouse import erasure, intake
     from cx_warehouse.dbt import build_args, needs_deps, run_dbt
     from cx_warehouse.publish import (
         PublishError,
@@ -419,6 +419,8 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     candidate_docs = build_docs_path(warehouse)
     shutil.rmtree(candidate_docs, ignore_errors=True)
     held = {} if args.full_refresh else intake.held_intake(warehouse)
+    # A full refresh writes no erased value; a copy of the published file may hold some.
+    erased_before = None if args.full_refresh else erasure.request_ids(warehouse)
     snapshot = intake.take_snapshot(locations.landing, snapshot_dir, held)
     for line in snapshot.warnings():
         log.warning("%s", line)
@@ -432,6 +434,14 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
         command = build_args(full_refresh=args.full_refresh, unit_tests=args.unit_tests)
         env = {"CXW_LANDING": str(snapshot.folder), "CXW_WAREHOUSE": str(build_file)}
         return run_dbt(command, env=env, keep_fds=(lock_fd,))
+
+    def finish(build_file: Path) -> None:
+        if erased_before is None:
+            return
+        try:
+            erasure.apply_to_bytes(build_file, snapshot.folder, erased_before)
+        except erasure.ErasureError as error:
+            raise CommandFailed(str(error)) from None
 
     def audit(build_file: Path):
         changed = intake.changed_since(snapshot)
@@ -454,6 +464,7 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
             audit=audit,
             full_refresh=args.full_refresh,
             prepare=lambda build_file: intake.write_intake(build_file, snapshot),
+            finish=finish,
             read_run_id=intake.run_id,
             docs=(candidate_docs, default_docs_dir(warehouse)),
         )

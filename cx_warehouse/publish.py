@@ -189,6 +189,7 @@ def build_and_publish(
     audit: Callable[[Path], AuditResult] | None = None,
     full_refresh: bool = False,
     prepare: Callable[[Path], None] | None = None,
+    finish: Callable[[Path], None] | None = None,
     read_run_id: Callable[[Path], str | None] | None = None,
     docs: tuple[Path, Path] | None = None,
 ) -> PublishResult:
@@ -196,9 +197,11 @@ def build_and_publish(
     ``warehouse`` only if both passed.
 
     ``prepare(build_file)`` runs before the build (``cxw run`` writes the landing
-    intake and the run id); ``read_run_id`` reads that id back, before the audit and
-    again before the publish. ``docs`` is (candidate folder, published folder): the
-    audit's Data Docs, published with the warehouse. ``result.ok`` tells whether
+    intake and the run id), ``finish(build_file)`` after it, before the audit (``cxw
+    run`` writes the file fresh when it applies a new erasure). ``read_run_id`` reads
+    the run id back, before the audit and again before the publish. ``docs`` is
+    (candidate folder, published folder): the audit's Data Docs, published with the
+    warehouse. ``result.ok`` tells whether
     ``warehouse`` was replaced. The audit sees the build file checkpointed (no
     write-ahead log), exactly the bytes that are published. A failed build file is
     kept for inspection and removed by the next run; one left by a full disk is
@@ -230,6 +233,11 @@ def build_and_publish(
         _checkpoint(staging)
     except (OSError, duckdb_error()) as error:
         raise _failed_step("checkpointing the build file", staging, error) from None
+    if finish is not None:
+        try:
+            finish(staging)
+        except (OSError, duckdb_error()) as error:
+            raise _failed_step("finishing the build file", staging, error) from None
     audited = None
     identity = _identity(staging, read_run_id)
     if audit is not None:

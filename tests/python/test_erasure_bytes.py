@@ -1,0 +1,59 @@
+"""An erasure that arrives after the data leaves no byte of it in the published file
+(cx_warehouse/erasure.py): the build starts as a byte copy of the published warehouse
+and DuckDB does not zero freed blocks, so the run writes the build fresh and searches
+its bytes before it validates and publishes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import LANDING_MIN
+
+import cx_warehouse.erasure
+from cx_warehouse.cli import main
+
+pytestmark = pytest.mark.dbt
+
+EMAIL = "zuzana.horvathova@example.sk"  # in the email events of the contract example only
+
+
+def _erase_later(landing: Path) -> None:
+    requests = landing / "privacy" / "erasure_requests.csv"
+    requests.write_text(
+        requests.read_text(encoding="utf-8") + f"ER-000009,email,{EMAIL},2024-04-01 09:00:00\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The contract example published, then an erasure of a person it holds landed."""
+    landing = tmp_path / "landing"
+    shutil.copytree(LANDING_MIN, landing)
+    monkeypatch.setenv("CXW_LANDING", str(landing))
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("CXW_WAREHOUSE", str(warehouse))
+    assert main(["-q", "run"]) == 0
+    assert EMAIL.encode() in warehouse.read_bytes().lower()
+    _erase_later(landing)
+    return warehouse
+
+
+def test_a_new_erasure_leaves_no_byte_of_the_person(published: Path) -> None:
+    assert main(["-q", "run"]) == 0
+    assert EMAIL.encode() not in published.read_bytes().lower()
+    assert b"horvathova" not in published.read_bytes().lower()
+
+
+def test_without_the_fresh_write_the_bytes_keep_them_and_nothing_is_published(
+    published: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check is real: the copied file still holds the erased email in freed blocks
+    (SQL no longer returns it), and the run refuses to publish it."""
+    before = published.read_bytes()
+    monkeypatch.setattr(cx_warehouse.erasure, "write_fresh", lambda database: None)
+    assert main(["-q", "run"]) == 1
+    assert "newly erased identifiers are still in" in capsys.readouterr().err
+    assert published.read_bytes() == before
