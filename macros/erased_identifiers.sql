@@ -63,19 +63,22 @@
 
     ),
 
+    {#- Quarantined lines count too: a line cut short still links what can
+        be read from it (json_field_salvaged; the fields a short CSV row
+        has), or an erasure would miss a person whose only record broke. -#}
     customer_versions as (
 
         select
-            {{ json_extract_string('line', '$.customer_id') }} as customer_id,
+            {{ json_field_salvaged('line', 'customer_id') }} as customer_id,
             nullif(lower(trim(
-                {{ json_extract_string('line', '$.email') }}
+                {{ json_field_salvaged('line', 'email') }}
             )), '') as email,
-            {{ phone_to_e164(json_extract_string('line', '$.phone')) }}
+            {{ phone_to_e164(json_field_salvaged('line', 'phone')) }}
                 as phone
 
         from {{ source('shop', 'customers') }}
 
-        where {{ is_valid_json('line') }}
+        where line is not null
 
     ),
 
@@ -89,7 +92,7 @@
         from {{ source('stores', 'loyalty_members') }}
 
         where
-            {{ field_count('line') }} = 5
+            {{ field_count('line') }} between 2 and 5
             and trim({{ split_field('line', 1) }}) != 'card_number'
 
     ),
@@ -191,18 +194,18 @@
     invitations as (
 
         select
-            {{ json_extract_string('line', '$.invitation_id') }}
+            {{ json_field_salvaged('line', 'invitation_id') }}
                 as invitation_id,
             nullif(lower(trim(
-                {{ json_extract_string('line', '$.recipient_email') }}
+                {{ json_field_salvaged('line', 'recipient_email') }}
             )), '') as email,
             {{ phone_to_e164(
-                json_extract_string('line', '$.recipient_phone')
+                json_field_salvaged('line', 'recipient_phone')
             ) }} as phone
 
         from {{ source('surveys', 'invitations') }}
 
-        where {{ is_valid_json('line') }}
+        where line is not null
 
     ),
 

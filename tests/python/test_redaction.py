@@ -33,13 +33,12 @@ def test_comments_lose_their_contact_data(tmp_path: Path) -> None:
         assert redacted == expected, case_name
 
 
-def test_no_contact_data_of_an_erased_person_in_comments_or_national_phones(
-    tmp_path: Path,
-) -> None:
+def test_erasure_reaches_comments_national_phones_and_broken_lines(tmp_path: Path) -> None:
     """Before: a comment naming an erased email kept it in stg_surveys__responses,
     fct_survey_responses and the marts; a respondent who typed the national form of an
     erased Czech number ('703 118 919' for +420703118919) kept the comment and the
-    phone, parsed as +48703118919."""
+    phone, parsed as +48703118919; a person whose only shop-customer line was cut short
+    (quarantined) kept the email that line linked, in their email events."""
     import shutil
 
     from conftest import dbt_build
@@ -49,7 +48,19 @@ def test_no_contact_data_of_an_erased_person_in_comments_or_national_phones(
     requests = landing / "privacy" / "erasure_requests.csv"
     requests.write_text(
         requests.read_text(encoding="utf-8")
-        + "ER-000003,phone,+420703118919,2024-03-31 11:00:00\n",
+        + "ER-000003,phone,+420703118919,2024-03-31 11:00:00\n"
+        + "ER-000004,customer_id,C-TRUNC,2024-03-31 11:30:00\n",
+        encoding="utf-8",
+    )
+    customers = landing / "shop" / "customers" / "dt=2024-03-31" / "part-00009.jsonl"
+    customers.write_text(
+        '{"customer_id": "C-TRUNC", "email": "Cut.Short@Example.com", "phone": "+48 6\n',
+        encoding="utf-8",
+    )
+    events = landing / "marketing" / "email_events" / "dt=2024-03-31" / "part-00009.csv"
+    events.write_text(
+        "message_id,campaign_id,campaign_type,email,event,occurred_at\n"
+        "M-TRUNC,CMP-1,newsletter,cut.short@example.com,open,2024-03-31 08:00:00\n",
         encoding="utf-8",
     )
     responses = landing / "surveys" / "responses" / "dt=2024-03-31" / "part-00009.jsonl"
@@ -85,6 +96,9 @@ def test_no_contact_data_of_an_erased_person_in_comments_or_national_phones(
                 "from stg_surveys__responses where response_id like 'RSP-9%'"
             ).fetchall()
         )
+        cut_short = connection.execute(
+            "select email, is_erased from stg_marketing__email_events where message_id = 'M-TRUNC'"
+        ).fetchall()
         facts = dict(
             connection.execute(
                 "select response_id, comment from fct_survey_responses "
@@ -94,3 +108,4 @@ def test_no_contact_data_of_an_erased_person_in_comments_or_national_phones(
     assert staged["RSP-900001"] == (None, None, True), "the national form is the erased phone"
     assert staged["RSP-900002"] == ("Kontakt na souseda: [email]", None, False)
     assert facts.get("RSP-900002") == "Kontakt na souseda: [email]"
+    assert cut_short == [(None, True)], "the broken line still links its email"
