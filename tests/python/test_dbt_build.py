@@ -135,3 +135,40 @@ def test_a_store_reference_passes_when_quarantined_and_fails_when_dangling(
     assert result.failed_nodes[0].startswith(
         "test.cx_warehouse.relationships_or_quarantined_fct_customer_journey_store_id_"
     ), result.failed_nodes
+
+
+def test_a_loaded_file_staging_never_read_unbalances_the_reconciliation(
+    landing_min_build: Build, tmp_path: Path
+) -> None:
+    """A file the intake gave the build, with records, that staging holds no record of
+    (a glob that misses it, a reader that skips it) fails assert_reconciliation_balances."""
+    from cx_warehouse.dbt import run_dbt
+
+    _assert_built(landing_min_build)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(landing_min_build.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "insert into intake.landing_files select * replace ("
+            " 'shop/orders/dt=2024-04-09/part-00000.jsonl' as file_name)"
+            " from intake.landing_files"
+            " where status = 'loaded' and has_records and entity = 'orders' limit 1"
+        )
+    env = {"CXW_LANDING": str(LANDING_MIN), "CXW_WAREHOUSE": str(warehouse)}
+    paths = {"target_path": tmp_path / "target", "log_path": tmp_path / "logs"}
+    rebuilt = run_dbt(
+        [
+            "run",
+            "--select",
+            "stg_landing__files",
+            "quality_landing_files",
+            "quality_reconciliation",
+        ],
+        env=env,
+        **paths,
+    )
+    assert rebuilt.ok, rebuilt.reason()
+    result = run_dbt(["test", "--select", "assert_reconciliation_balances"], env=env, **paths)
+    assert [node.split(".")[2] for node in result.failed_nodes] == [
+        "assert_reconciliation_balances"
+    ]
