@@ -419,8 +419,10 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     candidate_docs = build_docs_path(warehouse)
     shutil.rmtree(candidate_docs, ignore_errors=True)
     held = {} if args.full_refresh else intake.held_intake(warehouse)
-    # A full refresh writes no erased value; a copy of the published file may hold some.
-    erased_before = None if args.full_refresh else erasure.request_ids(warehouse)
+    # A build from an empty file writes no erased value; a copy of the published file
+    # may hold some in its freed blocks.
+    copied = warehouse.exists() and not args.full_refresh
+    erased_before = erasure.request_ids(warehouse) if copied else None
     snapshot = intake.take_snapshot(locations.landing, snapshot_dir, held)
     for line in snapshot.warnings():
         log.warning("%s", line)
