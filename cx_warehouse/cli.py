@@ -348,12 +348,17 @@ def _check_warehouse_name(warehouse: Path) -> None:
         )
 
 
+def _scale_flags_given(args: argparse.Namespace) -> list[str]:
+    """The generation flags of ``cxw run`` given on the command line."""
+    return [flag for flag in ("customers", "days", "seed") if getattr(args, flag) is not None]
+
+
 def _demo_landing(args: argparse.Namespace, locations: Locations) -> None:
     """``--demo``: generate synthetic data into an empty landing folder, never into one
     whose build would replace a warehouse that already exists."""
     if not landing_is_empty(locations.landing):
         log.info("landing folder %s has files: building on them, not generating", locations.landing)
-        given = [flag for flag in ("customers", "days", "seed") if getattr(args, flag) is not None]
+        given = _scale_flags_given(args)
         if given:
             log.warning(
                 "ignoring %s: data is generated only into an empty landing folder",
@@ -382,7 +387,7 @@ def run(args: argparse.Namespace) -> int:
     if args.wait is not None and args.wait < 0:
         raise UsageError(f"--wait {args.wait}: must be 0 or more seconds")
     if not args.demo:
-        given = [flag for flag in ("customers", "days", "seed") if getattr(args, flag) is not None]
+        given = _scale_flags_given(args)
         if given:
             raise UsageError(f"{', '.join('--' + flag for flag in given)} only go with --demo")
     try:

@@ -10,3 +10,10 @@
     {#- 'line <n>: <reason>' of a line cxw's intake rejected; null otherwise. -#}
     {{- regex_extract(line, '^#cxw:rejected [a-z_]+ (line [0-9]+: .*)$') -}}
 {%- endmacro %}
+
+{% macro intake_rejection_line_number(line) -%}
+    {#- The line number (1-based) of a line cxw's intake rejected, as an
+        integer; null for every other line. -#}
+    cast({{ regex_extract(line, '^#cxw:rejected [a-z_]+ line ([0-9]+): ') }}
+        as {{ dbt.type_int() }})
+{%- endmacro %}

@@ -126,9 +126,7 @@ final as (
         raw_line,
         rule,
         reason,
-        cast({{ regex_extract(
-            'raw_line', '^#cxw:rejected [a-z_]+ line ([0-9]+): '
-        ) }} as {{ dbt.type_int() }}) as line_number,
+        {{ intake_rejection_line_number('raw_line') }} as line_number,
         is_whole_file
 
     from unioned
