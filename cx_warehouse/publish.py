@@ -24,7 +24,8 @@ import errno
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -83,6 +84,15 @@ def _failed_step(step: str, database: Path, error: BaseException) -> PublishErro
     return PublishError(
         f"{step}: {_first_line(error)}; build file kept in {database} ({_size(database)})"
     )
+
+
+@contextmanager
+def _step(step: str, database: Path) -> Iterator[None]:
+    """A file-system or DuckDB failure inside is :func:`_failed_step`'s one line."""
+    try:
+        yield
+    except (OSError, duckdb_error()) as error:
+        raise _failed_step(step, database, error) from None
 
 
 def _wal(database: Path) -> Path:
@@ -201,43 +211,35 @@ def build_and_publish(
     run`` writes the file fresh when it applies a new erasure). ``read_run_id`` reads
     the run id back, before the audit and again before the publish. ``docs`` is
     (candidate folder, published folder): the audit's Data Docs, published with the
-    warehouse. ``result.ok`` tells whether
-    ``warehouse`` was replaced. The audit sees the build file checkpointed (no
-    write-ahead log), exactly the bytes that are published. A failed build file is
-    kept for inspection and removed by the next run; one left by a full disk is
-    removed at once. File-system failures raise :class:`PublishError`.
+    warehouse. ``result.ok`` tells whether ``warehouse`` was replaced. The audit sees
+    the build file checkpointed (no write-ahead log), exactly the bytes that are
+    published. A failed build file is kept for inspection and removed by the next
+    run; one left by a full disk is removed at once. File-system failures raise
+    :class:`PublishError`.
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     staging = build_path(warehouse)
     _remove_database(staging)
     if warehouse.exists() and not full_refresh:
         log.info("copying the published warehouse to %s to build on", staging)
-        try:
+        with _step("copying the published warehouse", staging):
             shutil.copyfile(warehouse, staging)
-        except OSError as error:
-            raise _failed_step("copying the published warehouse", staging, error) from None
     else:
         log.info("building a new warehouse in %s", staging)
     if prepare is not None:
-        try:
+        with _step("writing the landing intake", staging):
             prepare(staging)
-        except (OSError, duckdb_error()) as error:
-            raise _failed_step("writing the landing intake", staging, error) from None
 
     built = build(staging)
     if not built.ok:
         log.debug("build failed; %s left unchanged", warehouse)
         return PublishResult(built)
 
-    try:
+    with _step("checkpointing the build file", staging):
         _checkpoint(staging)
-    except (OSError, duckdb_error()) as error:
-        raise _failed_step("checkpointing the build file", staging, error) from None
     if finish is not None:
-        try:
+        with _step("finishing the build file", staging):
             finish(staging)
-        except (OSError, duckdb_error()) as error:
-            raise _failed_step("finishing the build file", staging, error) from None
     audited = None
     identity = _identity(staging, read_run_id)
     if audit is not None:
@@ -252,12 +254,10 @@ def build_and_publish(
             f"{staging} changed after it was validated (another process wrote it): "
             f"nothing published; {warehouse} left unchanged"
         )
-    try:
+    with _step("publishing", staging):
         _fsync(staging)
         _wal(warehouse).unlink(missing_ok=True)
         os.replace(staging, warehouse)
-    except OSError as error:
-        raise _failed_step("publishing", staging, error) from None
     log.info("published %s", warehouse)
     if docs is not None and docs[0].is_dir():
         try:
