@@ -21,8 +21,11 @@ GATE_ARGS ?= --customers 1000 --days 60
 
 # `make setup-spark` adds dbt-spark and PySpark (needs Java 17+) to .venv.
 SPARK_STAMP := $(VENV)/.installed-spark
+# System packages the tests need, installed with apt when missing (as root, or sudo).
+APT_INSTALL = sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); $$sudo apt-get update -qq \
+	&& DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq
 
-.PHONY: help setup setup-spark run test test-spark lint gate pytest clean distclean
+.PHONY: help setup setup-spark browser java run test test-spark lint gate pytest clean distclean
 
 help:
 	@echo "make run        set up if needed, generate data (if none), build the warehouse, write the CX report"
@@ -51,16 +54,25 @@ $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 
 setup-spark: $(SPARK_STAMP)
 
-$(SPARK_STAMP): $(STAMP)
-	@command -v java >/dev/null || { echo "make: the spark target needs Java 17 (java on PATH)" >&2; exit 1; }
+$(SPARK_STAMP): $(STAMP) | java
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet \
 		-c requirements.lock -e '.[dev,spark]'
 	@touch $@
 
+# The CX report's test opens the report in Debian's chromium.
+browser:
+	@command -v chromium >/dev/null || { echo "make: installing chromium (apt), for the report's test"; \
+		$(APT_INSTALL) chromium >/dev/null; }
+
+# The spark target runs PySpark on Java 17.
+java:
+	@command -v java >/dev/null || { echo "make: installing Java 17 (apt), for the spark target"; \
+		$(APT_INSTALL) openjdk-17-jre-headless >/dev/null; }
+
 run: setup
 	$(BIN)/cxw run --demo $(RUN_ARGS)
 
-test: setup
+test: setup browser
 	$(MAKE) lint
 	$(MAKE) gate
 	$(MAKE) pytest
@@ -73,7 +85,7 @@ gate: setup
 	CXW_LANDING=$(GATE_DIR)/landing CXW_TRUTH=$(GATE_DIR)/truth \
 		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb $(BIN)/cxw run --demo --unit-tests $(GATE_ARGS)
 
-pytest: setup
+pytest: setup browser
 	$(BIN)/pytest
 
 # The Spark parity test (tests/python/test_spark_parity.py), kept out of `make test`.
