@@ -9,22 +9,22 @@ cases as (
         values
         (
             'en_email_phone',
-            'Call me at +48 600 100 200 or mail Jan.Kowalski@Example.com.',
+            'Call me at +48 600 200 300 or mail Jan.Kowalski@Example.com.',
             'Call me at [phone] or mail [email].'
         ),
         (
             'pl_dashes_diacritics',
-            'Kurier był miły, proszę o kontakt: 600-100-200, e-mail: łucja.wiśniewska@poczta.pl',
+            'Kurier był miły, proszę o kontakt: 600-200-300, e-mail: łucja.wiśniewska@poczta.pl',
             'Kurier był miły, proszę o kontakt: [phone], e-mail: [email]'
         ),
         (
             'cs_national_and_international',
-            'Děkuji, zavolejte prosím na 703 118 919 nebo +420 703 118 919. Karta LC1234567890.',
+            'Děkuji, zavolejte prosím na 704 229 020 nebo +420 704 229 020. Karta LC1234567890.',
             'Děkuji, zavolejte prosím na [phone] nebo [phone]. Karta [card].'
         ),
         (
             'pl_double_zero_and_bare_card',
-            'Numer 0048600100200, moja karta 1234567890, dzięki!',
+            'Numer 0048600200300, moja karta 1234567890, dzięki!',
             'Numer [phone], moja karta [card], dzięki!'
         ),
         (

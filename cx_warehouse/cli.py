@@ -376,6 +376,30 @@ def _demo_landing(args: argparse.Namespace, locations: Locations) -> None:
     print(format_rows_table(rows, seconds))
 
 
+def _check_erasure_key(*, demo: bool) -> None:
+    """A published warehouse keys people by CXW_ERASURE_KEY: without it only ``--demo``
+    runs, on the public development key, with a warning."""
+    from cx_warehouse.keys import ERASURE_KEY, HOW_TO_MAKE_ONE, BadKey, erasure_key
+
+    try:
+        key = erasure_key()
+    except BadKey as error:
+        raise UsageError(str(error)) from None
+    if key is not None:
+        return
+    if not demo:
+        raise UsageError(
+            f"{ERASURE_KEY} is not set: the warehouse's pseudonymous keys are keyed hashes "
+            f"under it (docs/privacy.md); set it from your secret store (make one with "
+            f"{HOW_TO_MAKE_ONE}), or try cx-warehouse with `cxw run --demo`"
+        )
+    log.warning(
+        "%s is not set: --demo keys people with the public development key, "
+        "not for real data (docs/privacy.md)",
+        ERASURE_KEY,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """``cxw run``: lock, snapshot the landing folder, build, validate, publish, report."""
     from cx_warehouse.intake import LandingError, check_landing
@@ -390,6 +414,7 @@ def run(args: argparse.Namespace) -> int:
         given = _scale_flags_given(args)
         if given:
             raise UsageError(f"{', '.join('--' + flag for flag in given)} only go with --demo")
+    _check_erasure_key(demo=args.demo)
     try:
         with RunLock(locations.warehouse, wait=args.wait or 0) as lock:
             if args.demo:
@@ -408,12 +433,14 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     import shutil
 
     from cx_warehouse import erasure, intake
+    from cx_warehouse.bi import BiError, write_bi
     from cx_warehouse.dbt import build_args, needs_deps, run_dbt
     from cx_warehouse.publish import (
         PublishError,
         build_and_publish,
         build_docs_path,
         build_path,
+        remove_database,
         snapshot_path,
     )
     from cx_warehouse.report import ReportError, build_report
@@ -427,7 +454,8 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     # A build from an empty file writes no erased value; a copy of the published file
     # may hold some in its freed blocks.
     copied = warehouse.exists() and not args.full_refresh
-    erased_before = erasure.request_ids(warehouse) if copied else None
+    published_requests = erasure.request_ids(warehouse)
+    erased_before = published_requests if copied else None
     snapshot = intake.take_snapshot(locations.landing, snapshot_dir, held)
     for line in snapshot.warnings():
         log.warning("%s", line)
@@ -464,6 +492,10 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
         print(format_summary(report))
         return report
 
+    # A failed build that was applying a new erasure holds the people it was erasing
+    # (in live rows or freed blocks): it is removed, not kept for inspection.
+    erasing = bool(erasure.landed_request_ids(snapshot.folder) - published_requests)
+    published = False
     try:
         result = build_and_publish(
             warehouse,
@@ -475,16 +507,27 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
             read_run_id=intake.run_id,
             docs=(candidate_docs, default_docs_dir(warehouse)),
         )
+        published = result.ok
     except PublishError as error:
         raise CommandFailed(str(error)) from None
     finally:
         shutil.rmtree(snapshot_dir, ignore_errors=True)
+        if erasing and not published:
+            remove_database(build_path(warehouse))
     if not result.ok:
+        kept = (
+            "failed build removed: it holds people whose erasure it was applying"
+            if erasing
+            else f"failed build kept in {build_path(warehouse)}"
+        )
         raise CommandFailed(
-            f"{result.reason()}; published warehouse {warehouse} left unchanged "
-            f"(failed build kept in {build_path(warehouse)})"
+            f"{result.reason()}; published warehouse {warehouse} left unchanged ({kept})"
         )
 
+    try:
+        bi_file = write_bi(warehouse, result.target_path / "manifest.json")
+    except BiError as error:
+        raise CommandFailed(f"published {warehouse}, but no BI file: {error}") from None
     try:
         report_file = build_report(warehouse)
     except ReportError as error:
@@ -492,6 +535,7 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     print(
         f"\nbuilt, validated and published in {time.perf_counter() - started:.0f} s\n"
         f"warehouse:  {warehouse}\n"
+        f"BI file:    {bi_file} (the marts, no personal data)\n"
         f"landing:    {locations.landing}\n"
         f"dbt logs:   {result.log_path / 'dbt.log'}\n"
         f"dbt target: {result.target_path} (manifest.json, run_results.json)\n"

@@ -1,56 +1,48 @@
-"""dbt-duckdb plugin: SQL functions the project needs that DuckDB lacks.
+"""dbt-duckdb plugin: hands the secret of the keyed hashes to the SQL.
 
 profiles.yml loads it (``plugins: - module: cx_warehouse.duckdb_plugin``) and
 dbt-duckdb calls ``configure_connection`` on the connection every model and hook
-runs on.
+runs on. It registers:
 
-``cxw_erasure_hash(text)`` is a keyed hash (HMAC-SHA256) of a text under the secret
-``CXW_ERASURE_KEY``. ``stg_landing__records`` keeps the keyed hashes of the erased
-identifiers its held lines were searched for, so that the next run searches them for
-the new identifiers only (DECISIONS.md). The key never reaches SQL, dbt's logs or the
-warehouse: the function reads it from the environment of the dbt process, so a reader
-of the warehouse cannot hash an email to learn whether its owner asked to be erased.
-``cxw_erasure_key_is_set()`` tells the models whether to keep such hashes at all.
+- ``cxw_pseudonym_key()``: the key of ``keyed_hash`` (macros/keyed_hash.sql), read
+  from ``CXW_ERASURE_KEY`` in the dbt process's environment (cx_warehouse/keys.py).
+  dbt never reads the secret (it keeps the value of every env var a project reads,
+  for partial parsing), and the SQL dbt compiles and logs names the function, never
+  the key. Without the secret it is the public development key, with a warning.
+- ``cxw_erasure_key_is_set()``: whether a real key is set.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
+import logging
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
-ERASURE_KEY = "CXW_ERASURE_KEY"
-MIN_KEY_LENGTH = 16
+from cx_warehouse.keys import DEVELOPMENT_KEY, ERASURE_KEY, erasure_key
+
+log = logging.getLogger(__name__)
+_warned = False
 
 
-def erasure_key() -> bytes | None:
-    """The erasure key from the environment, None when unset or empty."""
-    key = os.environ.get(ERASURE_KEY, "")
-    if not key:
-        return None
-    if len(key) < MIN_KEY_LENGTH:
-        raise ValueError(
-            f"{ERASURE_KEY} must be at least {MIN_KEY_LENGTH} characters "
-            "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+def _warn_once() -> None:
+    global _warned
+    if not _warned:
+        log.warning(
+            "%s is not set: pseudonymous keys use the public development key; "
+            "set it for any warehouse that holds real people",
+            ERASURE_KEY,
         )
-    return key.encode("utf-8")
+        _warned = True
 
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
-        key = erasure_key()
-
-        def erasure_hash(text: str) -> str:
-            if key is None:
-                raise ValueError(f"{ERASURE_KEY} is not set")
-            return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
-
+        secret = erasure_key()
+        if secret is None:
+            _warn_once()
+        key = secret or DEVELOPMENT_KEY
+        conn.create_function("cxw_pseudonym_key", lambda: key, [], "VARCHAR", side_effects=False)
         conn.create_function(
-            "cxw_erasure_hash", erasure_hash, ["VARCHAR"], "VARCHAR", side_effects=False
-        )
-        conn.create_function(
-            "cxw_erasure_key_is_set", lambda: key is not None, [], "BOOLEAN", side_effects=False
+            "cxw_erasure_key_is_set", lambda: secret is not None, [], "BOOLEAN", side_effects=False
         )

@@ -47,25 +47,37 @@ def request_ids(database: Path) -> set[str]:
     return {row[0] for row in rows}
 
 
-def requested_identifiers(landing: Path, ids: set[str]) -> list[str]:
-    """Every written form of the emails, phones and loyalty cards the requests ``ids``
-    name: as landed, trimmed, lower-cased, and a phone's digits in E.164 and national
-    (nine) form. Customer ids are left out: the warehouse keys customers by them."""
+def _requests(landing: Path) -> list[tuple[str, str, str]]:
+    """(request id, identifier type, identifier as landed) of every well-formed line of
+    the landing folder's erasure requests (the header is not one)."""
     path = landing / REQUESTS_FILE
     if not path.is_file():
         return []
-    forms: set[str] = set()
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        for row in csv.reader(handle):
-            if len(row) != 4 or row[0].strip() not in ids:
-                continue
-            identifier_type, identifier = row[1].strip().lower(), row[2]
-            if identifier_type == "customer_id":
-                continue  # still the customer key of dim_customers and the facts (DECISIONS)
-            forms |= {identifier, identifier.strip(), identifier.strip().lower()}
-            if identifier_type == "phone":
-                digits = re.sub(r"[^0-9]", "", identifier)
-                forms |= {digits, digits[-9:], "+" + digits.removeprefix("00")}
+        return [
+            (row[0].strip(), row[1].strip().lower(), row[2])
+            for row in csv.reader(handle)
+            if len(row) == 4 and row[0].strip() and row[0].strip() != "request_id"
+        ]
+
+
+def landed_request_ids(landing: Path) -> set[str]:
+    """The ids of the erasure requests in the landing folder."""
+    return {request_id for request_id, _, _ in _requests(landing)}
+
+
+def requested_identifiers(landing: Path, ids: set[str]) -> list[str]:
+    """Every written form of the emails, phones, loyalty cards and customer ids the
+    requests ``ids`` name: as landed, trimmed, lower-cased, and a phone's digits in
+    E.164 and national (nine) form."""
+    forms: set[str] = set()
+    for request_id, identifier_type, identifier in _requests(landing):
+        if request_id not in ids:
+            continue
+        forms |= {identifier, identifier.strip(), identifier.strip().lower()}
+        if identifier_type == "phone":
+            digits = re.sub(r"[^0-9]", "", identifier)
+            forms |= {digits, digits[-9:], "+" + digits.removeprefix("00")}
     return sorted(form for form in forms if len(form) >= 6)
 
 
@@ -111,13 +123,12 @@ def _grep(database: Path, forms: list[str], *options: str) -> set[str]:
 
 def bytes_holding(database: Path, forms: list[str]) -> list[str]:
     """The forms found anywhere in the file's bytes (case-insensitive), by GNU grep's
-    fixed-string search (every form in one pass). A form of digits only counts where
-    no letter or digit touches it: nine digits turn up inside hashes' hex text."""
+    fixed-string search (every form in one pass). A form counts where no letter, digit
+    or '_' touches it: nine digits turn up inside hashes' hex text, and customer id
+    C0001 inside C00012."""
     if database.stat().st_size == 0:
         return []
-    digits = [form for form in forms if form.lstrip("+").isdigit()]
-    texts = [form for form in forms if form not in digits]
-    return sorted(_grep(database, texts) | _grep(database, digits, "--word-regexp"))
+    return sorted(_grep(database, forms, "--word-regexp"))
 
 
 def apply_to_bytes(database: Path, landing: Path, published_ids: set[str]) -> int:

@@ -79,7 +79,7 @@ def _size(path: Path) -> str:
 def _failed_step(step: str, database: Path, error: BaseException) -> PublishError:
     """One line for a failed step; a partial build file left by a full disk is removed."""
     if _disk_full(error):
-        _remove_database(database)
+        remove_database(database)
         return PublishError(f"{step}: disk full ({_first_line(error)}); removed {database}")
     return PublishError(
         f"{step}: {_first_line(error)}; build file kept in {database} ({_size(database)})"
@@ -99,7 +99,8 @@ def _wal(database: Path) -> Path:
     return database.with_name(database.name + ".wal")
 
 
-def _remove_database(database: Path) -> None:
+def remove_database(database: Path) -> None:
+    """Remove a DuckDB file and its write-ahead log, if there."""
     database.unlink(missing_ok=True)
     _wal(database).unlink(missing_ok=True)
 
@@ -219,7 +220,7 @@ def build_and_publish(
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     staging = build_path(warehouse)
-    _remove_database(staging)
+    remove_database(staging)
     if warehouse.exists() and not full_refresh:
         log.info("copying the published warehouse to %s to build on", staging)
         with _step("copying the published warehouse", staging):

@@ -66,7 +66,7 @@
 
     from {{ patterns }}
 
-    where cxw_erasure_hash(pattern) not in (
+    where {{ keyed_hash('pattern') }} not in (
         select pattern_hash from {{ held }}
     )
 {%- endmacro %}
@@ -74,7 +74,7 @@
 
 {% macro keep_erased_patterns_held() %}
     {#- Post-hook of stg_landing__records (DuckDB): writes the keyed hashes
-        (cxw_erasure_hash) of the current erased patterns to
+        (keyed_hash) of the current erased patterns to
         <model>__erased_held after the model's rows are written, so that
         the table names what every held line not erased has been searched
         for; without CXW_ERASURE_KEY it drops the table (a run without it
@@ -89,7 +89,7 @@
             {%- do run_query(get_create_table_as_sql(
                 False,
                 held,
-                'select cxw_erasure_hash(pattern) as pattern_hash from ('
+                'select ' ~ keyed_hash('pattern') ~ ' as pattern_hash from ('
                     ~ current_erased_patterns() ~ ') as erased_patterns',
             )) -%}
         {%- endif -%}

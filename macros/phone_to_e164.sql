@@ -1,5 +1,5 @@
 {% macro phone_to_e164(phone_text, default_country_code='48', country=none) %}
-    {#- A phone number as dialled to E.164 ('+48600100200'): '+' or '00'
+    {#- A phone number as dialled to E.164 ('+48600200300'): '+' or '00'
         starts an international number; nine digits without one are
         national numbers of default_country_code, or, when country (a SQL
         expression holding an ISO country code) is given, of that country

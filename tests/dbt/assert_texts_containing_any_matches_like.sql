@@ -13,7 +13,7 @@ texts as (
     select * from (
         values
         (1, 'c0000123xyz'),
-        (2, 'ab+48600100200'),
+        (2, 'ab+48600200300'),
         (3, 'xyzanna.nowak@x.plq'),
         (4, 'qanna.nowak@x.pl'),
         (5, 'qqanna.nowak@x.pl'),
@@ -31,7 +31,7 @@ patterns as (
     select * from (
         values
         ('c0000123'),
-        ('600100200'),
+        ('600200300'),
         ('anna.nowak@x.pl'),
         ('abc1')
     ) as p (pattern)

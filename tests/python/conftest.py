@@ -39,6 +39,7 @@ def isolated_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
     monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
     monkeypatch.setenv("CXW_THREADS", "2")
+    monkeypatch.setenv("CXW_ERASURE_KEY", ERASURE_KEY)
     return data
 
 
@@ -112,6 +113,60 @@ def dbt_build(landing: Path, workdir: Path, *, through_intake: bool = True) -> B
         log_path=workdir / "logs",
     )
     return Build(result=result, warehouse=warehouse)
+
+
+def landing_with_leak_cases(landing: Path) -> Path:
+    """landing_min copied to ``landing`` with the erasure leak cases of issue 25 added:
+    an erased Czech phone (+420703118919) that a respondent typed in its national form
+    ('703 118 919', in the comment too); a customer erased by customer_id (C-TRUNC)
+    whose only shop-customer line is cut short, and whose email has an email event;
+    another respondent's comment naming the erased jan.novak@example.cz."""
+    import shutil
+
+    shutil.copytree(LANDING_MIN, landing)
+    requests = landing / "privacy" / "erasure_requests.csv"
+    requests.write_text(
+        requests.read_text(encoding="utf-8")
+        + "ER-000003,phone,+420703118919,2024-03-31 11:00:00\n"
+        + "ER-000004,customer_id,C-TRUNC,2024-03-31 11:30:00\n",
+        encoding="utf-8",
+    )
+    customers = landing / "shop" / "customers" / "dt=2024-03-31" / "part-00009.jsonl"
+    customers.write_text(
+        '{"customer_id": "C-TRUNC", "email": "Cut.Short@Example.com", "phone": "+48 6\n',
+        encoding="utf-8",
+    )
+    events = landing / "marketing" / "email_events" / "dt=2024-03-31" / "part-00009.csv"
+    events.write_text(
+        "message_id,campaign_id,campaign_type,email,event,occurred_at\n"
+        "M-TRUNC,CMP-1,newsletter,cut.short@example.com,open,2024-03-31 08:00:00\n",
+        encoding="utf-8",
+    )
+    responses = landing / "surveys" / "responses" / "dt=2024-03-31" / "part-00009.jsonl"
+    line = (
+        '{{"response_id": "{id}", "invitation_id": null, "survey_type": "csat", "score": 5, '
+        '"comment": "{comment}", "language": "cs", "respondent_email": {email}, '
+        '"respondent_phone": {phone}, "store_id": "S003", '
+        '"submitted_at": "2024-03-31T12:00:00+02:00", "is_complete": true}}'
+    )
+    responses.write_text(
+        line.format(
+            id="RSP-900001",
+            comment="Zavolejte mi prosim, 703 118 919",
+            email="null",
+            phone='"703 118 919"',
+        )
+        + "\n"
+        + line.format(
+            id="RSP-900002",
+            comment="Kontakt na souseda: jan.novak@example.cz",
+            email='"eva.svobodova@example.cz"',
+            phone="null",
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return landing
 
 
 @pytest.fixture(scope="session")

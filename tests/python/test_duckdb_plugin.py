@@ -1,14 +1,15 @@
-"""The project's DuckDB functions (cx_warehouse/duckdb_plugin.py, loaded by profiles.yml)."""
+"""The project's DuckDB functions (cx_warehouse/duckdb_plugin.py, loaded by profiles.yml)
+and the secret they hand to the SQL (cx_warehouse/keys.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 import duckdb
 import pytest
+import yaml
 
-from cx_warehouse.duckdb_plugin import ERASURE_KEY, Plugin
+from cx_warehouse.duckdb_plugin import Plugin
+from cx_warehouse.keys import DEVELOPMENT_KEY, ERASURE_KEY
+from cx_warehouse.paths import PROJECT_DIR
 
 KEY = "a-test-key-of-24-chars--"
 
@@ -19,33 +20,31 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def test_the_erasure_hash_is_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_key_is_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ERASURE_KEY, KEY)
     with _connection() as connection:
-        is_set, hashed, plain = connection.execute(
-            "select cxw_erasure_key_is_set(), cxw_erasure_hash('ann@example.com'), "
-            "sha256('ann@example.com')"
-        ).fetchone()
-    assert is_set
-    expected = hmac.new(KEY.encode(), b"ann@example.com", hashlib.sha256).hexdigest()
-    assert hashed == expected
-    assert hashed != plain  # whoever holds the email alone cannot compute it
-
-    monkeypatch.setenv(ERASURE_KEY, KEY + "-rotated")
-    with _connection() as connection:
-        rotated = connection.execute("select cxw_erasure_hash('ann@example.com')").fetchone()[0]
-    assert rotated != hashed
+        assert connection.execute(
+            "select cxw_erasure_key_is_set(), cxw_pseudonym_key()"
+        ).fetchone() == (True, KEY)
 
 
-def test_without_a_key_the_hash_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_secret_the_key_is_the_development_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ERASURE_KEY, raising=False)
     with _connection() as connection:
-        assert connection.execute("select cxw_erasure_key_is_set()").fetchone()[0] is False
-        with pytest.raises(duckdb.Error, match=f"{ERASURE_KEY} is not set"):
-            connection.execute("select cxw_erasure_hash('ann@example.com')").fetchone()
+        assert connection.execute(
+            "select cxw_erasure_key_is_set(), cxw_pseudonym_key()"
+        ).fetchone() == (False, DEVELOPMENT_KEY)
 
 
-def test_a_short_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(ERASURE_KEY, "short")
-    with pytest.raises(ValueError, match=f"{ERASURE_KEY} must be at least 16 characters"):
+@pytest.mark.parametrize("key", ["short", "a-key-with-a-quote'-in-it", "a key with spaces in it"])
+def test_an_unusable_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, key: str) -> None:
+    monkeypatch.setenv(ERASURE_KEY, key)
+    with pytest.raises(ValueError, match=f"{ERASURE_KEY} must be at least 16 letters"):
         _connection()
+
+
+def test_spark_falls_back_on_the_same_development_key() -> None:
+    profiles = (PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    spark = yaml.safe_load(profiles)["cx_warehouse"]["outputs"]["spark"]
+    default = f"{{{{ env_var('{ERASURE_KEY}', '{DEVELOPMENT_KEY}') }}}}"
+    assert spark["server_side_parameters"]["spark.cxw.pseudonym_key"] == default

@@ -13,6 +13,7 @@ from conftest import LANDING_MIN
 
 import cx_warehouse.erasure
 from cx_warehouse.cli import main
+from cx_warehouse.publish import build_path
 
 pytestmark = pytest.mark.dbt
 
@@ -56,4 +57,22 @@ def test_without_the_fresh_write_the_bytes_keep_them_and_nothing_is_published(
     monkeypatch.setattr(cx_warehouse.erasure, "write_fresh", lambda database: None)
     assert main(["-q", "run"]) == 1
     assert "newly erased identifiers are still in" in capsys.readouterr().err
+    assert published.read_bytes() == before
+    assert not build_path(published).exists(), "a build that was erasing is not kept"
+
+
+def test_a_failed_build_that_was_erasing_is_removed(
+    published: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failed build is kept for inspection, except when it was applying a new
+    erasure: it holds the people it was erasing, in live rows or freed blocks."""
+    import cx_warehouse.dbt
+
+    before = published.read_bytes()
+    monkeypatch.setattr(
+        cx_warehouse.dbt, "build_args", lambda **kwargs: ["run-operation", "cxw_no_such_macro"]
+    )
+    assert main(["-q", "run"]) == 1
+    assert "failed build removed" in capsys.readouterr().err
+    assert not build_path(published).exists()
     assert published.read_bytes() == before

@@ -54,7 +54,7 @@ def _e164(text: str | None, country: str | None = None) -> str | None:
     return None
 
 
-def _linked_identifiers(landing: Path) -> set[tuple[str, str]]:
+def linked_identifiers(landing: Path) -> set[tuple[str, str]]:
     """(type, identifier) the landing data links to the erasure requests."""
     with duckdb.connect() as connection:
 
@@ -178,7 +178,7 @@ def test_no_erased_identifier_in_any_table(medium_dataset: Generated, medium_bui
     assert medium_build.result.ok, medium_build.result.reason()
     truth = _truth_identifiers(medium_dataset.truth / "erasures.parquet")
     assert truth, "the dataset should hold erasure requests"
-    linked = _linked_identifiers(medium_dataset.landing)
+    linked = linked_identifiers(medium_dataset.landing)
     checked = {"email", "phone", "loyalty_card"}
     must_go = {
         (kind, value) for kind, value in truth if kind in checked and (kind, value) in linked

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import LANDING_MIN
+from conftest import LANDING_MIN, dbt_build, landing_with_leak_cases
 
 from cx_warehouse.dbt import run_dbt
 
@@ -39,54 +39,7 @@ def test_erasure_reaches_comments_national_phones_and_broken_lines(tmp_path: Pat
     erased Czech number ('703 118 919' for +420703118919) kept the comment and the
     phone, parsed as +48703118919; a person whose only shop-customer line was cut short
     (quarantined) kept the email that line linked, in their email events."""
-    import shutil
-
-    from conftest import dbt_build
-
-    landing = tmp_path / "landing"
-    shutil.copytree(LANDING_MIN, landing)
-    requests = landing / "privacy" / "erasure_requests.csv"
-    requests.write_text(
-        requests.read_text(encoding="utf-8")
-        + "ER-000003,phone,+420703118919,2024-03-31 11:00:00\n"
-        + "ER-000004,customer_id,C-TRUNC,2024-03-31 11:30:00\n",
-        encoding="utf-8",
-    )
-    customers = landing / "shop" / "customers" / "dt=2024-03-31" / "part-00009.jsonl"
-    customers.write_text(
-        '{"customer_id": "C-TRUNC", "email": "Cut.Short@Example.com", "phone": "+48 6\n',
-        encoding="utf-8",
-    )
-    events = landing / "marketing" / "email_events" / "dt=2024-03-31" / "part-00009.csv"
-    events.write_text(
-        "message_id,campaign_id,campaign_type,email,event,occurred_at\n"
-        "M-TRUNC,CMP-1,newsletter,cut.short@example.com,open,2024-03-31 08:00:00\n",
-        encoding="utf-8",
-    )
-    responses = landing / "surveys" / "responses" / "dt=2024-03-31" / "part-00009.jsonl"
-    line = (
-        '{{"response_id": "{id}", "invitation_id": null, "survey_type": "csat", "score": 5, '
-        '"comment": "{comment}", "language": "cs", "respondent_email": {email}, '
-        '"respondent_phone": {phone}, "store_id": "S003", '
-        '"submitted_at": "2024-03-31T12:00:00+02:00", "is_complete": true}}'
-    )
-    responses.write_text(
-        line.format(
-            id="RSP-900001",
-            comment="Zavolejte mi prosim, 703 118 919",
-            email="null",
-            phone='"703 118 919"',
-        )
-        + "\n"
-        + line.format(
-            id="RSP-900002",
-            comment="Kontakt na souseda: jan.novak@example.cz",
-            email='"eva.svobodova@example.cz"',
-            phone="null",
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    landing = landing_with_leak_cases(tmp_path / "landing")
     build = dbt_build(landing, tmp_path / "build")
     assert build.result.ok, build.result.reason()
     with duckdb.connect(str(build.warehouse), read_only=True) as connection:

@@ -1,7 +1,8 @@
 {#-
     One row per identifier node with the customer it resolves to. The
     customer_id of a component is its smallest shop customer_id; a
-    component without a shop account gets 'K' and the md5 of its anchor:
+    component without a shop account gets 'K' and the keyed hash of its
+    anchor (anchor_key):
     its smallest loyalty card, else email, else phone, else anonymous_id
     (the most durable identifier first, so that a new cookie does not
     change the key). Both depend only on the component's members, so the
@@ -93,9 +94,7 @@ final as (
             when components.shop_customer_id is not null
                 then components.shop_customer_id
             when components.anchor_node_id is not null
-                then {{ dbt.concat([
-                    "'K'", dbt.hash("components.anchor_node_id"),
-                ]) }}
+                then {{ anchor_key('components.anchor_node_id') }}
         end as customer_id,
         flagged.component_id,
         flagged.identifier_type,

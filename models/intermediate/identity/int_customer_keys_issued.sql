@@ -1,8 +1,12 @@
-{{ config(materialized='incremental') }}
+{{ config(
+    materialized='incremental',
+    pre_hook="{{ delete_erased_customer_ids(['customer_id']) }}",
+) }}
 {#-
     Every customer key ever issued by int_customer_keys, with the build that
     first issued it: an append-only register that int_customer_merges reads
-    to tell which earlier keys have disappeared since.
+    to tell which earlier keys have disappeared since. The key of a person
+    erased since is deleted (delete_erased_customer_ids).
 -#}
 
 with

@@ -1,12 +1,16 @@
-{{ config(materialized='incremental') }}
+{{ config(
+    materialized='incremental',
+    pre_hook="{{ delete_erased_customer_ids(['old_customer_id', 'new_customer_id']) }}",
+) }}
 {#-
     Append-only log of merges: a key issued by an earlier build that no
     longer names a component, because its component joined another one,
     with the key that absorbed it and the time of the build that noticed.
     Where a retired key went: for a shop customer_id, the key its
     customer_id node resolves to now; for a K key, the key of the node whose
-    md5 it is (its anchor). A retired key whose node is gone (erased) or
-    that split is not a merge and is not logged.
+    keyed hash it is (its anchor). A retired key whose node is gone (erased) or
+    that split is not a merge and is not logged; a merge naming the key of
+    a person erased since is deleted (delete_erased_customer_ids).
 -#}
 
 {%- set built_at = run_started_at_timestamp() -%}
@@ -79,7 +83,7 @@ own_keys as (
         customer_id,
         case
             when identifier_type = 'customer_id' then identifier
-            else {{ dbt.concat(["'K'", dbt.hash("node_id")]) }}
+            else {{ anchor_key('node_id') }}
         end as own_customer_id
 
     from keys

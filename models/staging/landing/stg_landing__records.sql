@@ -369,15 +369,24 @@ final as (
         landing_record_id,
         source_system,
         entity,
+        {#- an erased card is a record id nobody needs; an erased shop
+            customer_id becomes the key the staging models give it -#}
         case
             when source_record_id in (
                 select erased_identifiers.identifier
                 from erased_identifiers
                 where erased_identifiers.identifier_type = 'loyalty_card'
             ) then null
+            when entity = 'customers'
+                then {{ customer_id_unless_erased('source_record_id') }}
             else source_record_id
         end as source_record_id,
-        dedup_key,
+        {#- an erased line's key (a customer_id, a plain hash of a card)
+            keyed, still telling its copies apart from other records -#}
+        case
+            when is_erased then {{ keyed_hash('dedup_key') }}
+            else dedup_key
+        end as dedup_key,
         file_name,
         {{ unless_erased('line') }} as line,  -- noqa: RF04
         rejection_rule,

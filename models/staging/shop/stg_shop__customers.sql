@@ -3,7 +3,9 @@
     stream (latest updated_at). Lines that are not valid JSON or have no
     customer_id are left for the quarantine models. Phones to E.164 (the
     customer's country for national numbers). An erased person's customer
-    keeps its row and key, with every identifier and name nulled.
+    keeps its row under an erased key (customer_id_unless_erased: not the
+    customer_id, and not a plain hash of it), with every identifier and
+    name nulled.
 -#}
 
 with
@@ -103,7 +105,7 @@ current_versions as (
 final as (
 
     select
-        customer_id,
+        {{ customer_id_unless_erased('customer_id') }} as customer_id,
         {{ unless_erased('email') }} as email,
         {{ unless_erased('phone') }} as phone,
         {{ unless_erased('first_name') }} as first_name,

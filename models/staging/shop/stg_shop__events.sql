@@ -3,7 +3,8 @@
     that landed more than once is kept from its earliest file (earliest day
     folder, then file name). An erased person's events keep their rows;
     the anonymous_id (the cookie) is nulled on every event of a cookie that
-    ever logged in as an erased customer.
+    ever logged in as an erased customer, and the customer_id is the erased
+    key (customer_id_unless_erased).
 
     Incremental: a run reads only landing files it does not hold yet
     (landing_files_to_load); an event_id it already holds is replaced only
@@ -160,7 +161,7 @@ final as (
     select
         event_id,
         {{ unless_erased('anonymous_id') }} as anonymous_id,
-        customer_id,
+        {{ customer_id_unless_erased('customer_id') }} as customer_id,
         order_id,
         event_type,
         page_url,

@@ -121,7 +121,8 @@ converted as (
 
     select
         current_versions.order_id,
-        current_versions.customer_id,
+        {{ customer_id_unless_erased('current_versions.customer_id') }}
+            as customer_id,
         {{ unless_erased('current_versions.guest_email',
             'current_versions.is_erased') }} as guest_email,
         current_versions.channel,

@@ -4,9 +4,10 @@
     quarantine models. A card landed twice is kept once (latest file).
     enrolled_at is local store time, converted to UTC with the time zone of
     the enrolling store's country (store_time_zones); phones to E.164 (the
-    store's country for national numbers). The key is a hash of the card
-    number, so that an erased person's card keeps its row with the card,
-    email and phone nulled.
+    store's country for national numbers). The key is a keyed hash of the
+    card number (keyed_hash: a plain hash of a ten-digit number is reversed
+    in minutes), so that an erased person's card keeps its row with the
+    card, email and phone nulled.
 -#}
 
 {%- set header = 'card_number,email,phone,enrolled_at,enrolled_store_id' -%}
@@ -123,7 +124,7 @@ flagged as (
 final as (
 
     select
-        {{ surrogate_key(['card_number']) }} as loyalty_member_id,
+        {{ keyed_hash('card_number') }} as loyalty_member_id,
         {{ unless_erased('card_number') }} as card_number,
         {{ unless_erased('email') }} as email,
         {{ unless_erased('phone') }} as phone,
