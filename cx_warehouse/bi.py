@@ -47,6 +47,30 @@ def pii_columns(manifest: Path, *, marts_only: bool = False) -> dict[str, set[st
     return tables
 
 
+def _copy_comments(connection, table: str, columns: list[str]) -> None:
+    """The table's and its columns' descriptions (persist_docs) onto the BI copy."""
+    (comment,) = connection.execute(
+        "select comment from duckdb_tables() where database_name = 'warehouse' "
+        "and schema_name = 'main' and table_name = ?",
+        [table],
+    ).fetchone()
+    if comment:
+        connection.execute(f'comment on table main."{table}" is {_literal(comment)}')
+    for column, comment in connection.execute(
+        "select column_name, comment from duckdb_columns() where database_name = 'warehouse' "
+        "and schema_name = 'main' and table_name = ? and comment is not null",
+        [table],
+    ).fetchall():
+        if column in columns:
+            connection.execute(
+                f'comment on column main."{table}"."{column}" is {_literal(comment)}'
+            )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def write_bi(warehouse: Path, manifest: Path, output: Path | None = None) -> Path:
     """Write the BI file of ``warehouse`` (default :func:`bi_path`) and return its path."""
     import duckdb
@@ -75,6 +99,7 @@ def write_bi(warehouse: Path, manifest: Path, output: Path | None = None) -> Pat
                 connection.execute(
                     f'create table main."{table}" as select {listed} from warehouse.main."{table}"'
                 )
+                _copy_comments(connection, table, columns)
             connection.execute("detach warehouse")
             connection.execute("checkpoint")
         os.replace(partial, output)

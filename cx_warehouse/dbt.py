@@ -142,9 +142,14 @@ def run_dbt(
         # No colour codes in CI logs or files.
         child_env.setdefault("DBT_USE_COLORS", "False")
     child_env.update(env or {})
+    # cxw builds the prod target (the warehouse it publishes) unless told otherwise;
+    # check_target refuses prod to a dbt that cxw did not start.
+    child_env["CXW_RUNNER"] = "cxw"
+    target = [] if "--target" in args or args[:1] == ["deps"] else ["--target", "prod"]
     command = [
         *dbt_command(),
         *args,
+        *target,
         "--project-dir",
         str(project_dir),
         "--profiles-dir",

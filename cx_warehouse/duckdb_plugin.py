@@ -1,8 +1,12 @@
-"""dbt-duckdb plugin: hands the secret of the keyed hashes to the SQL.
+"""dbt-duckdb plugin: paths from the project folder, and the key of the keyed hashes.
 
-profiles.yml loads it (``plugins: - module: cx_warehouse.duckdb_plugin``) and
-dbt-duckdb calls ``configure_connection`` on the connection every model and hook
-runs on. It registers:
+profiles.yml loads it (``plugins: - module: cx_warehouse.duckdb_plugin``).
+dbt-duckdb calls ``update_connection_config`` before it opens the database: a
+relative ``path`` or ``temp_directory`` (the profile's defaults, ``data/dev.duckdb``)
+is taken from the project folder, not from wherever dbt runs, so that dbt run from
+another folder never creates a second warehouse there. It calls
+``configure_connection`` on the connection every model and hook runs on, which
+registers:
 
 - ``cxw_pseudonym_key()``: the key of ``keyed_hash`` (macros/keyed_hash.sql), read
   from ``CXW_ERASURE_KEY`` in the dbt process's environment (cx_warehouse/keys.py).
@@ -15,11 +19,14 @@ runs on. It registers:
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
 from cx_warehouse.keys import DEVELOPMENT_KEY, ERASURE_KEY, erasure_key
+from cx_warehouse.paths import PROJECT_DIR
 
 log = logging.getLogger(__name__)
 _warned = False
@@ -36,10 +43,28 @@ def _warn_once() -> None:
         _warned = True
 
 
+def from_project(path: str) -> str:
+    """A relative file path taken from the project folder; others unchanged."""
+    if not path or path == ":memory:" or ":" in path.split("/")[0] or Path(path).is_absolute():
+        return path
+    return str(PROJECT_DIR / path)
+
+
 class Plugin(BasePlugin):
+    read_only = False
+
+    def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
+        # A reader (the published target) builds no key, so it needs no warning.
+        self.read_only = str(config.get("access_mode", "")).upper() == "READ_ONLY"
+        creds.path = from_project(creds.path)
+        if Path(creds.path).is_absolute():  # a fresh clone has no data/ yet
+            Path(creds.path).parent.mkdir(parents=True, exist_ok=True)
+        if "temp_directory" in config:
+            config["temp_directory"] = from_project(str(config["temp_directory"]))
+
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         secret = erasure_key()
-        if secret is None:
+        if secret is None and not self.read_only:
             _warn_once()
         key = secret or DEVELOPMENT_KEY
         conn.create_function("cxw_pseudonym_key", lambda: key, [], "VARCHAR", side_effects=False)

@@ -19,10 +19,15 @@ pytestmark = pytest.mark.dbt
 
 
 def _broken_landing(root: Path) -> Path:
-    """The contract example plus a clickstream part whose occurred_at is a struct: a
-    readable Parquet file that the events' reader cannot combine with the others."""
+    """The contract example (without its erasure requests) plus a clickstream part whose
+    occurred_at is a struct: a readable Parquet file that the events' reader cannot
+    combine with the others."""
     landing = root / "broken_landing"
     shutil.copytree(LANDING_MIN, landing)
+    # No erasure request the published warehouse lacks: a failed build that was
+    # applying one is removed, not kept (test_erasure_bytes).
+    requests = landing / "privacy" / "erasure_requests.csv"
+    requests.write_text(requests.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
     part = landing / "shop" / "events" / "dt=2025-01-02" / "part-99999.parquet"
     part.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect() as connection:

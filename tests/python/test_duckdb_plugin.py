@@ -48,3 +48,12 @@ def test_spark_falls_back_on_the_same_development_key() -> None:
     spark = yaml.safe_load(profiles)["cx_warehouse"]["outputs"]["spark"]
     default = f"{{{{ env_var('{ERASURE_KEY}', '{DEVELOPMENT_KEY}') }}}}"
     assert spark["server_side_parameters"]["spark.cxw.pseudonym_key"] == default
+
+
+def test_relative_paths_are_taken_from_the_project() -> None:
+    from cx_warehouse.duckdb_plugin import from_project
+
+    assert from_project("data/dev.duckdb") == str(PROJECT_DIR / "data" / "dev.duckdb")
+    assert from_project("/srv/w.duckdb") == "/srv/w.duckdb"
+    assert from_project(":memory:") == ":memory:"
+    assert from_project("md:my_db") == "md:my_db"

@@ -197,6 +197,15 @@ def test_the_bi_file_holds_the_marts_and_no_personal_column(swept: dict) -> None
     assert set(held) == set(marts)
     assert all(not (held[table] & marts[table]) for table in marts)
     assert "customer_id" in held["mart_detractor_followups"]
+    with duckdb.connect(str(bi_file), read_only=True) as connection:
+        described = connection.execute(
+            "select count(*) from duckdb_columns() where not internal and comment is null"
+        ).fetchone()[0]
+        (nps_comment,) = connection.execute(
+            "select comment from duckdb_tables() where table_name = 'mart_nps'"
+        ).fetchone()
+    assert described == 0, "every BI column carries its description"
+    assert nps_comment and nps_comment.startswith("NPS")
 
 
 def test_keys_are_keyed_hashes_under_the_secret(swept: dict) -> None:

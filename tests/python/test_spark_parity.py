@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import dbt_build, generate_into
+from conftest import ERASURE_KEY, dbt_build, generate_into
 
 from cx_warehouse.dbt import run_dbt
 
@@ -50,6 +50,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "CXW_SPARK_DIR": str(spark_dir),
             "CXW_SPARK_SCHEMA": SCHEMA,
             "CXW_THREADS": "2",
+            # the DuckDB build's key (a module fixture runs before the autouse one)
+            "CXW_ERASURE_KEY": ERASURE_KEY,
         },
         target_path=root / "spark_target",
         log_path=root / "spark_logs",

@@ -288,7 +288,8 @@ def test_run_publishes_only_a_build_that_validates(
 
     def fake_dbt(args, *, env=None, **_kwargs) -> DbtResult:
         shutil.copyfile(built_from["file"], env["CXW_WAREHOUSE"])
-        return DbtResult(tuple(args), 0, tmp_path / "target", tmp_path / "logs")
+        # the build's own target/: the BI file reads its manifest
+        return DbtResult(tuple(args), 0, small_build.result.target_path, tmp_path / "logs")
 
     monkeypatch.setattr(cx_warehouse.dbt, "run_dbt", fake_dbt)
 
