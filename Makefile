@@ -31,7 +31,7 @@ help:
 	@echo "make run        set up if needed, generate data (if none), build the warehouse, write the CX report"
 	@echo "make test       set up if needed, then lint, gate and pytest"
 	@echo "make lint       ruff check, ruff format --check, sqlfluff lint models, actionlint"
-	@echo "make gate       generate a small landing folder, dbt build it, validate it (cxw run)"
+	@echo "make gate       generate a small landing folder, dbt build it, validate it (cxw run --strict)"
 	@echo "make pytest     the Python tests (they build their own warehouses)"
 	@echo "make test-spark build a small dataset on DuckDB and on Spark: marts equal, suites pass"
 	@echo "make setup      create .venv and install the project with its pinned dependencies"
@@ -79,11 +79,12 @@ test: setup browser
 
 # The same write-audit-publish path as `make run`: dbt build (models and tests, dbt's
 # unit tests too), then every Great Expectations suite, on fresh data generated with
-# every fault.
+# every fault; --strict: an expectation that warns fails the gate too.
 gate: setup
 	rm -rf $(GATE_DIR)
 	CXW_LANDING=$(GATE_DIR)/landing CXW_TRUTH=$(GATE_DIR)/truth \
-		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb $(BIN)/cxw run --demo --unit-tests $(GATE_ARGS)
+		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb \
+		$(BIN)/cxw run --demo --strict --unit-tests $(GATE_ARGS)
 
 pytest: setup browser
 	$(BIN)/pytest

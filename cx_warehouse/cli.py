@@ -19,12 +19,15 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, cast
 
 from cx_warehouse import __version__
 from cx_warehouse.generator.config import ConfigError, GenerateConfig, parse_faults
 from cx_warehouse.generator.folders import landing_is_empty
 from cx_warehouse.paths import Locations
+
+if TYPE_CHECKING:
+    from cx_warehouse.validate import ValidationReport
 
 log = logging.getLogger("cx_warehouse.cli")
 
@@ -80,6 +83,14 @@ def _add_scale_arguments(parser: argparse.ArgumentParser, customers: int, days: 
     )
 
 
+def _add_strict_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"treat warnings (expectations with meta.severity warn) as failures: {what}",
+    )
+
+
 def add_generate(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "generate",
@@ -124,7 +135,9 @@ def add_run(subparsers: argparse._SubParsersAction) -> None:
         "when the run started (files that land during the run wait for the next one). dbt "
         "builds into a separate file, the Great Expectations suites (expectations/) validate "
         "it, and the published warehouse ($CXW_WAREHOUSE) is replaced only when every model, "
-        "test and expectation passed. One run at a time per warehouse (docs/operations.md).",
+        "test and blocking expectation passed; expectations that warn are printed and "
+        "published with the Data Docs and the report. One run at a time per warehouse "
+        "(docs/operations.md).",
     )
     parser.add_argument(
         "--demo",
@@ -150,6 +163,7 @@ def add_run(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also run dbt's unit tests (static inputs: for development and CI)",
     )
+    _add_strict_argument(parser, "publish nothing when an expectation warns (CI)")
     parser.set_defaults(handler=run)
 
 
@@ -158,8 +172,9 @@ def add_validate(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="check a warehouse against the Great Expectations suites",
         description="Run every Great Expectations suite in expectations/ against a DuckDB "
-        "warehouse (opened read-only), print a table of suites, expectations and failures, "
-        "and write Data Docs (HTML). Exits 1 naming the failed expectations.",
+        "warehouse (opened read-only), print a table of suites, expectations, failures and "
+        "warnings, and write Data Docs (HTML). Exits 1 naming the failed expectations; "
+        "expectations that warn fail it only with --strict.",
     )
     parser.add_argument(
         "--warehouse",
@@ -181,6 +196,7 @@ def add_validate(subparsers: argparse._SubParsersAction) -> None:
         "built in $CXW_SPARK_SCHEMA (default cx_warehouse) under $CXW_SPARK_DIR, read with "
         "Great Expectations' Spark datasource (needs make setup-spark)",
     )
+    _add_strict_argument(parser, "exit 1 when an expectation warns, too")
     parser.set_defaults(handler=validate)
 
 
@@ -486,7 +502,7 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
                 f"published, {warehouse} left unchanged; run again"
             )
         try:
-            report = _validate(build_file, candidate_docs, "build file")
+            report = _validate(build_file, candidate_docs, "build file", strict=args.strict)
         except UsageError as error:  # the build file cannot be opened: a failed run
             raise CommandFailed(str(error)) from None
         print(format_summary(report))
@@ -532,8 +548,14 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
         report_file = build_report(warehouse)
     except ReportError as error:
         raise CommandFailed(f"published {warehouse}, but no report: {error}") from None
+    validation = cast("ValidationReport", result.audit)  # what audit() returned
+    warned = ""
+    if validation.warnings:
+        count = len(validation.warnings)
+        warned = f" with {count} validation warning{'' if count == 1 else 's'}"
+        log.warning("published with %s (--strict would not publish)", validation.warning())
     print(
-        f"\nbuilt, validated and published in {time.perf_counter() - started:.0f} s\n"
+        f"\nbuilt, validated and published{warned} in {time.perf_counter() - started:.0f} s\n"
         f"warehouse:  {warehouse}\n"
         f"BI file:    {bi_file} (the marts, no personal data)\n"
         f"landing:    {locations.landing}\n"
@@ -544,12 +566,12 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     return 0
 
 
-def _validate(warehouse: Path, docs: Path, flag: str):
+def _validate(warehouse: Path, docs: Path, flag: str, *, strict: bool):
     """Run the suites on ``warehouse``; a broken suite or an unreadable file is one line."""
     from cx_warehouse.validate import SuiteError, WarehouseError, validate_warehouse
 
     try:
-        return validate_warehouse(warehouse, docs_dir=docs)
+        return validate_warehouse(warehouse, docs_dir=docs, strict=strict)
     except SuiteError as error:
         raise CommandFailed(f"broken expectation suite {error}") from None
     except WarehouseError as error:
@@ -558,7 +580,7 @@ def _validate(warehouse: Path, docs: Path, flag: str):
 
 def validate(args: argparse.Namespace) -> int:
     """``cxw validate``: run the Great Expectations suites on a warehouse file."""
-    from cx_warehouse.validate import default_docs_dir, format_summary
+    from cx_warehouse.validate import default_docs_dir
 
     if args.target == "spark":
         return _validate_spark(args)
@@ -571,16 +593,25 @@ def validate(args: argparse.Namespace) -> int:
     docs = args.docs or default_docs_dir(warehouse)
     if docs.exists() and not docs.is_dir():
         raise UsageError(f"--docs {docs}: not a folder")
-    report = _validate(warehouse, docs, flag)
+    report = _validate(warehouse, docs, flag, strict=args.strict)
+    return _report_validation(report)
+
+
+def _report_validation(report: ValidationReport) -> int:
+    """Print the summary; a failed validation is one error line, warnings one log line."""
+    from cx_warehouse.validate import format_summary
+
     print(format_summary(report))
     if not report.ok:
         raise CommandFailed(report.reason())
+    if report.warnings:
+        log.warning("validation passed with %s (--strict would fail)", report.warning())
     return 0
 
 
 def _validate_spark(args: argparse.Namespace) -> int:
     """``cxw validate --target spark``: the suites on the Spark target's tables."""
-    from cx_warehouse.validate import SuiteError, WarehouseError, format_summary, validate_spark
+    from cx_warehouse.validate import SuiteError, WarehouseError, validate_spark
 
     if args.warehouse is not None:
         raise UsageError("--warehouse names a DuckDB file; with --target spark, set CXW_SPARK_DIR")
@@ -592,16 +623,15 @@ def _validate_spark(args: argparse.Namespace) -> int:
         raise UsageError("--target spark needs PySpark: run make setup-spark") from None
     try:
         report = validate_spark(
-            os.environ.get("CXW_SPARK_SCHEMA", "cx_warehouse"), docs_dir=args.docs
+            os.environ.get("CXW_SPARK_SCHEMA", "cx_warehouse"),
+            docs_dir=args.docs,
+            strict=args.strict,
         )
     except SuiteError as error:
         raise CommandFailed(f"broken expectation suite {error}") from None
     except WarehouseError as error:
         raise UsageError(str(error)) from None
-    print(format_summary(report))
-    if not report.ok:
-        raise CommandFailed(report.reason())
-    return 0
+    return _report_validation(report)
 
 
 def report(args: argparse.Namespace) -> int:

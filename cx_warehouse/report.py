@@ -506,12 +506,16 @@ def read_validation_result(warehouse: Path) -> dict[str, Any] | None:
     """The last ``cxw validate`` / ``cxw run`` result beside the Data Docs, if any."""
     path = default_docs_dir(warehouse) / VALIDATION_RESULT_NAME
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        result = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
         log.warning("ignoring %s: %s", path, error)
         return None
+    # A result written before expectations could warn has no warnings.
+    for key, default in (("strict", False), ("warned", 0), ("warnings", [])):
+        result.setdefault(key, default)
+    return result
 
 
 def _charts(connection) -> list[Chart]:

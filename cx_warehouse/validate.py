@@ -17,6 +17,12 @@ An expectation whose ``meta.min_rows`` is N is skipped (and reported as skipped)
 its column holds fewer than N non-null values (the whole frame's rows for a table-level
 expectation): distribution bands mean nothing on a handful of rows.
 
+An expectation's ``meta.severity`` says what its failure does: ``block`` (the default)
+fails the validation, so ``cxw run`` does not publish; ``warn`` is reported as a
+warning and the validation passes, unless it runs strict (``--strict``), where a
+warning fails it too. Integrity rules block; completeness (no missing day, freshness)
+and distribution bands warn.
+
 Results are returned as a :class:`ValidationReport`; GE's Data Docs (HTML) are written
 to ``<warehouse folder>/data_docs/`` unless another folder is given.
 """
@@ -62,6 +68,9 @@ DAILY_MODELS = (
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 _COLUMN_KWARGS = ("column", "column_A", "column_B")
 _SHOWN_FAILURES = 3
+# meta.severity of an expectation; a missing one blocks (integrity is the safe side).
+SEVERITIES = ("block", "warn")
+DEFAULT_SEVERITY = "block"
 
 
 class SuiteError(Exception):
@@ -110,6 +119,11 @@ def expectation_label(expectation: Mapping[str, Any]) -> str:
     return f"{expectation.get('type', '?')}({', '.join(_expectation_columns(expectation))})"
 
 
+def expectation_severity(expectation: Mapping[str, Any]) -> str:
+    """``meta.severity``: ``block`` when it is not given (checked by the suite loader)."""
+    return (expectation.get("meta") or {}).get("severity", DEFAULT_SEVERITY)
+
+
 def _suite_from_file(path: Path) -> Suite:
     try:
         definition = json.loads(path.read_text(encoding="utf-8"))
@@ -137,6 +151,16 @@ def _suite_from_file(path: Path) -> Suite:
         raise SuiteError(f"{path.name}: no expectations")
     used: set[str] = set()
     for expectation in expectations:
+        if not isinstance(expectation.get("meta") or {}, dict):
+            raise SuiteError(
+                f"{path.name}: {expectation_label(expectation)}: meta is not a JSON object"
+            )
+        severity = expectation_severity(expectation)
+        if severity not in SEVERITIES:
+            raise SuiteError(
+                f"{path.name}: {expectation_label(expectation)}: meta.severity {severity!r} "
+                f"is not one of {', '.join(repr(known) for known in SEVERITIES)}"
+            )
         names = _expectation_columns(expectation)
         missing = [column for column in names if column not in read]
         if missing:
@@ -173,7 +197,7 @@ def _ge_suite(suite: Suite, expectations: Sequence[Mapping[str, Any]]):
     try:
         built = ExpectationSuite(
             name=suite.name,
-            expectations=[dict(expectation) for expectation in expectations],
+            expectations=[_ge_expectation(expectation) for expectation in expectations],
             meta=dict(suite.definition.get("meta") or {}),
             notes=suite.definition.get("notes"),
         )
@@ -186,6 +210,16 @@ def _ge_suite(suite: Suite, expectations: Sequence[Mapping[str, Any]]):
             f"{suite.path.name}: Great Expectations cannot build "
             f"{', '.join(dropped) or 'an expectation'} (unknown type or bad arguments)"
         )
+    return built
+
+
+def _ge_expectation(expectation: Mapping[str, Any]) -> dict[str, Any]:
+    """The expectation as GE builds it. Data Docs show an expectation's description in
+    place of GE's own sentence: a warning's says that it warns."""
+    built = dict(expectation)
+    if expectation_severity(expectation) == "warn":
+        what = expectation.get("description") or f"{expectation_label(expectation)}."
+        built["description"] = f"Warning (does not block publishing): {what}"
     return built
 
 
@@ -319,7 +353,7 @@ class _SparkReader(_Reader):
 
 @dataclass(frozen=True)
 class Failure:
-    """One failed expectation (or a suite that could not be read)."""
+    """One failed expectation, blocking or warning (or a suite that could not be read)."""
 
     suite: str
     expectation: str
@@ -336,17 +370,37 @@ class Failure:
 
 @dataclass(frozen=True)
 class SuiteResult:
+    """One suite's run: blocking failures and warnings apart (``meta.severity``)."""
+
     suite: str
     table: str
     rows: int | None
     expectations: int
     failures: tuple[Failure, ...] = ()
+    warnings: tuple[Failure, ...] = ()
     skipped: tuple[str, ...] = ()
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
+        """No blocking failure (warnings are the report's to judge: strict or not)."""
         return not self.failures
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _named(groups: Sequence[tuple[str, list[Failure]]]) -> str:
+    """``1 expectation and 2 warnings in 2 suites: <the first three>``."""
+    listed = [failure for _, failures in groups for failure in failures]
+    counts = " and ".join(_count(len(failures), noun) for noun, failures in groups if failures)
+    suites = len({failure.suite for failure in listed})
+    shown = "; ".join(str(failure) for failure in listed[:_SHOWN_FAILURES])
+    more = len(listed) - _SHOWN_FAILURES
+    if more > 0:
+        shown += f"; and {more} more"
+    return f"{counts} in {_count(suites, 'suite')}: {shown}"
 
 
 @dataclass(frozen=True)
@@ -357,35 +411,47 @@ class ValidationReport:
     docs_index: Path | None
     seconds: float = 0.0
     docs_error: str | None = field(default=None)
+    # Strict: a warning fails the validation too (cxw run --strict, in CI).
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return all(result.ok for result in self.suites)
+        """No blocking failure; when strict, no warning either."""
+        return all(result.ok for result in self.suites) and not (self.strict and self.warnings)
 
     @property
     def failures(self) -> list[Failure]:
+        """The failed expectations that block."""
         return [failure for result in self.suites for failure in result.failures]
 
+    @property
+    def warnings(self) -> list[Failure]:
+        """The failed expectations that warn."""
+        return [warning for result in self.suites for warning in result.warnings]
+
     def reason(self) -> str:
-        """One line naming the first failed expectations (empty when everything passed)."""
-        failures = self.failures
-        if not failures:
+        """One line naming the first expectations that failed the validation (empty when
+        it passed): the blocking ones, then, when strict, the warnings."""
+        if self.ok:
             return ""
-        suites = len({failure.suite for failure in failures})
-        shown = "; ".join(str(failure) for failure in failures[:_SHOWN_FAILURES])
-        more = len(failures) - _SHOWN_FAILURES
-        if more > 0:
-            shown += f"; and {more} more"
-        noun = "expectation" if len(failures) == 1 else "expectations"
-        where = "suite" if suites == 1 else "suites"
+        groups = [("expectation", self.failures)]
+        strictly = ""
+        if self.strict and self.warnings:
+            groups.append(("warning", self.warnings))
+            strictly = " (strict: warnings fail)"
         docs = f" (data docs: {self.docs_index})" if self.docs_index else ""
-        return f"validation failed, {len(failures)} {noun} in {suites} {where}: {shown}{docs}"
+        return f"validation failed{strictly}, {_named(groups)}{docs}"
+
+    def warning(self) -> str:
+        """One line naming the first warnings (empty when there are none)."""
+        return _named([("warning", self.warnings)]) if self.warnings else ""
 
 
 def validation_result(report: ValidationReport) -> dict[str, Any]:
-    """The report as plain JSON data: verdict, counts per suite, failures."""
+    """The report as plain JSON data: verdict, counts per suite, failures and warnings."""
     return {
         "ok": report.ok,
+        "strict": report.strict,
         "validated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "warehouse": str(report.warehouse),
         "landed_days": [
@@ -395,6 +461,7 @@ def validation_result(report: ValidationReport) -> dict[str, Any]:
         "seconds": round(report.seconds, 1),
         "expectations": sum(result.expectations for result in report.suites),
         "failed": len(report.failures),
+        "warned": len(report.warnings),
         "skipped": sum(len(result.skipped) for result in report.suites),
         "suites": [
             {
@@ -402,23 +469,35 @@ def validation_result(report: ValidationReport) -> dict[str, Any]:
                 "rows": result.rows,
                 "expectations": result.expectations,
                 "failed": len(result.failures),
+                "warned": len(result.warnings),
                 "skipped": len(result.skipped),
             }
             for result in report.suites
         ],
         "failures": [str(failure) for failure in report.failures],
+        "warnings": [str(warning) for warning in report.warnings],
     }
 
 
+def _verdict(report: ValidationReport) -> str:
+    if not report.ok:
+        return "FAILED" + (" (strict: warnings fail)" if report.strict and report.warnings else "")
+    if report.warnings:
+        return f"passed with {_count(len(report.warnings), 'warning')}"
+    return "passed"
+
+
 def format_summary(report: ValidationReport) -> str:
-    """The per-suite table (suite, rows, expectations, failed, skipped) and the totals."""
-    header = ("suite", "rows", "expectations", "failed", "skipped")
+    """The per-suite table (suite, rows, expectations, failed, warned, skipped), the
+    totals, each failure, warning and skipped expectation, and the verdict."""
+    header = ("suite", "rows", "expectations", "failed", "warned", "skipped")
     rows = [
         (
             result.suite,
             "-" if result.rows is None else f"{result.rows:,}",
             str(result.expectations),
             str(len(result.failures)),
+            str(len(result.warnings)),
             str(len(result.skipped)),
         )
         for result in report.suites
@@ -427,7 +506,8 @@ def format_summary(report: ValidationReport) -> str:
         "total",
         "",
         str(sum(result.expectations for result in report.suites)),
-        str(sum(len(result.failures) for result in report.suites)),
+        str(len(report.failures)),
+        str(len(report.warnings)),
         str(sum(len(result.skipped) for result in report.suites)),
     )
     widths = [max(len(row[i]) for row in [header, *rows, totals]) for i in range(len(header))]
@@ -443,6 +523,8 @@ def format_summary(report: ValidationReport) -> str:
     lines.append(line(totals))
     for failure in report.failures:
         lines.append(f"FAILED {failure}")
+    for warning in report.warnings:
+        lines.append(f"WARNING {warning}")
     for result in report.suites:
         for skipped in result.skipped:
             lines.append(f"skipped {result.suite}: {skipped}")
@@ -451,9 +533,8 @@ def format_summary(report: ValidationReport) -> str:
         if report.window.end
         else "no landed days"
     )
-    verdict = "passed" if report.ok else "FAILED"
     lines.append(
-        f"validation {verdict}: {len(report.suites)} suites on {report.warehouse} "
+        f"validation {_verdict(report)}: {len(report.suites)} suites on {report.warehouse} "
         f"({window}) in {report.seconds:.1f} s"
     )
     if report.docs_index:
@@ -614,10 +695,10 @@ def _run_suite(
     except (*reader.errors, SuiteError) as error:
         detail = str(error).strip().splitlines()[0]
         failure = Failure(suite.name, "read_table", (suite.table,), detail)
-        return SuiteResult(suite.name, suite.table, None, total, (failure,), (), 0.0)
+        return SuiteResult(suite.name, suite.table, None, total, failures=(failure,))
 
     expectations, skipped = _skipped(suite.expectations, frame, reader)
-    failures: list[Failure] = []
+    failed: dict[str, list[Failure]] = {severity: [] for severity in SEVERITIES}
     if expectations:
         asset = datasource.add_dataframe_asset(name=suite.name)
         batch = asset.add_batch_definition_whole_dataframe(f"{suite.name} (whole table)")
@@ -630,7 +711,7 @@ def _run_suite(
             if outcome.success:
                 continue
             config = outcome.expectation_config
-            failures.append(
+            failed[expectation_severity({"meta": config.meta})].append(
                 Failure(
                     suite.name,
                     config.type,
@@ -645,9 +726,10 @@ def _run_suite(
         suite.table,
         rows,
         total - len(skipped),
-        tuple(failures),
-        tuple(skipped),
-        time.perf_counter() - started,
+        failures=tuple(failed["block"]),
+        warnings=tuple(failed["warn"]),
+        skipped=tuple(skipped),
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -657,12 +739,14 @@ def validate_warehouse(
     docs_dir: Path | None = None,
     suites_dir: Path | None = None,
     write_docs: bool = True,
+    strict: bool = False,
 ) -> ValidationReport:
     """Run every suite against ``warehouse`` (opened read-only) and write Data Docs.
 
     ``docs_dir`` defaults to ``<warehouse folder>/data_docs``; ``write_docs=False``
-    writes none. Raises :class:`WarehouseError` when the file cannot be opened and
-    :class:`SuiteError` when a suite file is broken; failed expectations are results.
+    writes none; ``strict`` fails the validation on a warning too. Raises
+    :class:`WarehouseError` when the file cannot be opened and :class:`SuiteError` when
+    a suite file is broken; failed expectations are results.
     """
     import duckdb
 
@@ -678,7 +762,8 @@ def validate_warehouse(
         raise WarehouseError(f"{warehouse}: {str(error).strip().splitlines()[0]}") from None
     docs_dir = (docs_dir or default_docs_dir(warehouse)) if write_docs else None
     try:
-        return _validate(_DuckDBReader(connection), "pandas", suites, warehouse, docs_dir, started)
+        reader = _DuckDBReader(connection)
+        return _validate(reader, "pandas", suites, warehouse, docs_dir, started, strict)
     finally:
         connection.close()
 
@@ -690,11 +775,13 @@ def validate_spark(
     docs_dir: Path | None = None,
     suites_dir: Path | None = None,
     write_docs: bool = True,
+    strict: bool = False,
 ) -> ValidationReport:
     """Run every suite against the tables of ``schema`` on Spark, with GE's Spark
     datasource. ``session`` defaults to a local SparkSession on the metastore and
     warehouse directory that the dbt ``spark`` target builds into (CXW_SPARK_DIR);
-    ``docs_dir`` defaults to ``<CXW_SPARK_DIR>/data_docs``."""
+    ``docs_dir`` defaults to ``<CXW_SPARK_DIR>/data_docs``; ``strict`` as in
+    :func:`validate_warehouse`."""
     started = time.perf_counter()
     suites = load_suites(suites_dir or EXPECTATIONS_DIR)
     spark_dir = spark_directory()
@@ -704,7 +791,8 @@ def validate_spark(
         raise WarehouseError(f"spark: no schema {schema} in {spark_dir}")
     docs_dir = (docs_dir or spark_dir / DOCS_DIR_NAME) if write_docs else None
     location = Path(spark_dir) / "warehouse" / f"{schema}.db"
-    return _validate(_SparkReader(session, schema), "spark", suites, location, docs_dir, started)
+    reader = _SparkReader(session, schema)
+    return _validate(reader, "spark", suites, location, docs_dir, started, strict)
 
 
 def spark_directory() -> Path:
@@ -739,6 +827,7 @@ def _validate(
     warehouse: Path,
     docs_dir: Path | None,
     started: float,
+    strict: bool,
 ) -> ValidationReport:
     results: list[SuiteResult] = []
     window = _window(reader)
@@ -751,13 +840,14 @@ def _validate(
         result = _run_suite(context, datasource, reader, suite, window)
         results.append(result)
         log.info(
-            "[%d/%d] %s: %s rows, %d expectations, %d failed%s (%.2f s)",
+            "[%d/%d] %s: %s rows, %d expectations, %d failed%s%s (%.2f s)",
             number,
             len(suites),
             suite.name,
             "-" if result.rows is None else f"{result.rows:,}",
             result.expectations,
             len(result.failures),
+            f", {len(result.warnings)} warned" if result.warnings else "",
             f", {len(result.skipped)} skipped" if result.skipped else "",
             result.seconds,
         )
@@ -779,6 +869,7 @@ def _validate(
         docs_index=docs_index,
         seconds=time.perf_counter() - started,
         docs_error=docs_error,
+        strict=strict,
     )
     if docs_index is not None:
         result = json.dumps(validation_result(report), indent=2)

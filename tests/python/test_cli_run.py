@@ -1,19 +1,27 @@
 """``cxw run`` end to end: generate into an empty landing folder, build, publish; a
-failing build leaves the published warehouse byte for byte as it was."""
+failing build leaves the published warehouse byte for byte as it was; a landing
+folder with missing days publishes with a warning, and ``--strict`` refuses it."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import LANDING_MIN, sha256
+from conftest import LANDING_MIN, Generated, sha256
 
 import cx_warehouse.dbt
 from cx_warehouse.cli import main
 from cx_warehouse.publish import build_path
+from cx_warehouse.report import REPORT_NAME
+from cx_warehouse.validate import VALIDATION_RESULT_NAME
+
+MISSING_DAY = (
+    "fct_customer_journey: expect_column_max_to_be_between(days_after_previous_touchpoint_day)"
+)
 
 pytestmark = pytest.mark.dbt
 
@@ -118,3 +126,69 @@ def test_run_publishes_when_nobody_asked_for_erasure(
             " where reconciliation_id = 'privacy.erasure_requests'"
         ).fetchall()
     assert erasures == [(0, 0, True)]
+
+
+def _sparse_landing(generated: Generated, root: Path) -> Path:
+    """The generated landing folder without two weeks of days (the 8th to the 14th and
+    the 22nd to the 28th) in every dated entity: a backfill of selected days. Every
+    record that is left is right."""
+    landing = root / "sparse_landing"
+    shutil.copytree(generated.landing, landing)
+    removed = [
+        folder
+        for folder in landing.glob("*/*/dt=*")
+        if date.fromisoformat(folder.name.removeprefix("dt=")).day
+        in {*range(8, 15), *range(22, 29)}
+    ]
+    assert {folder.parent.name for folder in removed} >= {"orders", "calls", "responses"}
+    for folder in removed:
+        shutil.rmtree(folder)
+    return landing
+
+
+def test_missing_days_publish_with_a_warning_and_strict_refuses_them(
+    small_dataset: Generated,
+    isolated_locations: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CXW_LANDING", str(_sparse_landing(small_dataset, tmp_path)))
+    warehouse = isolated_locations / "warehouse.duckdb"
+    docs = isolated_locations / "data_docs"
+
+    assert main(["run"]) == 0
+    captured = capsys.readouterr()
+    assert f"WARNING {MISSING_DAY}: observed 3" in captured.out.splitlines()
+    assert "validation passed with 1 warning: " in captured.out
+    assert "built, validated and published with 1 validation warning in " in captured.out
+    assert "cxw: error" not in captured.err
+    [warned] = [line for line in captured.err.splitlines() if " WARNING published with " in line]
+    assert f"published with 1 warning in 1 suite: {MISSING_DAY}: observed 3" in warned
+
+    result = json.loads((docs / VALIDATION_RESULT_NAME).read_text(encoding="utf-8"))
+    assert (result["ok"], result["strict"], result["failed"], result["warned"]) == (
+        True,
+        False,
+        0,
+        1,
+    )
+    assert result["warnings"] == [f"{MISSING_DAY}: observed 3"]
+    [page] = (docs / "validations" / "fct_customer_journey").rglob("*.html")
+    assert "Warning (does not block publishing): No missing day" in page.read_text(encoding="utf-8")
+    report = isolated_locations / REPORT_NAME
+    html = report.read_text(encoding="utf-8")
+    assert '<span class="warned">passed with 1 warning</span>' in html
+    assert f"{MISSING_DAY}: observed 3" in html
+
+    published = {path: sha256(path) for path in (warehouse, docs / VALIDATION_RESULT_NAME, report)}
+    assert main(["run", "--strict"]) == 1
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("cxw: error:")]
+    assert len(errors) == 1 and err.splitlines()[-1] == errors[0], err
+    assert errors[0].startswith(
+        "cxw: error: validation failed (strict: warnings fail), 1 warning in 1 suite: "
+        f"{MISSING_DAY}: observed 3 "
+    ), errors[0]
+    assert f"published warehouse {warehouse} left unchanged" in errors[0]
+    assert {path: sha256(path) for path in published} == published

@@ -254,3 +254,20 @@ def test_a_missing_mart_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_output_must_not_be_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--output", str(tmp_path)]) == 2
     assert "--output" in _error_line(capsys)
+
+
+def test_a_validation_result_from_before_warnings_reads_as_none_warned(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    docs = tmp_path / "data_docs"
+    docs.mkdir()
+    (docs / VALIDATION_RESULT_NAME).write_text(
+        json.dumps({"ok": True, "failed": 0, "failures": []}), encoding="utf-8"
+    )
+    result = report.read_validation_result(warehouse)
+    assert result is not None
+    assert (result["ok"], result["strict"], result["warned"], result["warnings"]) == (
+        True,
+        False,
+        0,
+        [],
+    )

@@ -160,6 +160,7 @@ def test_every_mart_is_the_same_on_spark(builds: dict, session) -> None:
 def test_expectation_suites_pass_on_spark(builds: dict, session, tmp_path: Path) -> None:
     from cx_warehouse.validate import format_summary, validate_spark
 
-    report = validate_spark(SCHEMA, session=session, docs_dir=tmp_path / "docs")
+    # Strict: the warnings (meta.severity warn) must hold on Spark too.
+    report = validate_spark(SCHEMA, session=session, docs_dir=tmp_path / "docs", strict=True)
     assert report.suites and all(result.rows is not None for result in report.suites)
     assert report.ok, format_summary(report) + "\n" + report.reason()

@@ -22,7 +22,15 @@ from cx_warehouse.dbt import DbtResult
 from cx_warehouse.publish import build_and_publish, build_path
 from cx_warehouse.validate import (
     EXPECTATIONS_DIR,
+    VALIDATION_RESULT_NAME,
+    DataWindow,
+    Failure,
     SuiteError,
+    SuiteResult,
+    ValidationReport,
+    expectation_label,
+    expectation_severity,
+    format_summary,
     load_suites,
     validate_warehouse,
 )
@@ -45,7 +53,26 @@ REQUIRED_SUITES = {
     "stg_callcenter__calls",
 }
 
-# (id, SQL that breaks a copy of the small build, what the error line must name)
+# The expectations that warn (meta.severity): completeness and distribution bands.
+# Every other one blocks (expectations/README.md).
+WARNING_EXPECTATIONS = {
+    "dim_customers: expect_column_mean_to_be_between(has_country)",
+    "fct_customer_journey: expect_column_max_to_be_between(days_after_previous_touchpoint_day)",
+    "fct_customer_journey: expect_column_min_to_be_between(days_before_data_end)",
+    "fct_customer_journey: expect_column_mean_to_be_between(has_known_customer)",
+    "fct_survey_responses: expect_column_mean_to_be_between(nps_promoter)",
+    "stg_callcenter__calls: expect_column_mean_to_be_between(is_withheld)",
+    "stg_shop__orders: expect_column_mean_to_be_between(is_guest)",
+    "stg_surveys__responses: expect_column_mean_to_be_between(is_score_rejected)",
+}
+MISSING_DAY = (
+    # a day in the middle of the landed days (the first is 2025-01-01)
+    "delete from fct_customer_journey where occurred_date = date '2025-01-15'",
+    "fct_customer_journey: expect_column_max_to_be_between(days_after_previous_touchpoint_day)",
+)
+
+# (id, SQL that breaks a copy of the small build, what the error line must name): each
+# breaks an expectation that blocks.
 CORRUPTIONS = [
     (
         "nps_of_150",
@@ -74,12 +101,6 @@ CORRUPTIONS = [
         "update fct_journeys set journey_id = null "
         "where journey_id = (select min(journey_id) from fct_journeys)",
         "fct_journeys: expect_column_values_to_not_be_null(journey_id)",
-    ),
-    (
-        "missing_day",
-        # a day in the middle of the landed days (the first is 2025-01-01)
-        "delete from fct_customer_journey where occurred_date = date '2025-01-15'",
-        "fct_customer_journey: expect_column_max_to_be_between(days_after_previous_touchpoint_day)",
     ),
 ]
 
@@ -128,6 +149,134 @@ def test_a_suite_reading_an_unlisted_column_is_refused(tmp_path: Path) -> None:
     (tmp_path / "mart_nps.json").write_text(json.dumps(definition), encoding="utf-8")
     with pytest.raises(SuiteError, match="no_such_column"):
         load_suites(tmp_path)
+
+
+def test_severity_is_read_from_meta_and_blocks_by_default(tmp_path: Path) -> None:
+    warned = {
+        f"{suite.name}: {expectation_label(expectation)}"
+        for suite in load_suites()
+        for expectation in suite.expectations
+        if expectation_severity(expectation) == "warn"
+    }
+    assert warned == WARNING_EXPECTATIONS
+
+    definition = json.loads((EXPECTATIONS_DIR / "mart_nps.json").read_text(encoding="utf-8"))
+    first, second, third = definition["expectations"][:3]
+    first["meta"] = {"severity": "warn"}
+    second["meta"] = {"severity": "block", "min_rows": 10}
+    third.pop("meta", None)
+    (tmp_path / "mart_nps.json").write_text(json.dumps(definition), encoding="utf-8")
+    [suite] = load_suites(tmp_path)
+    severities = [expectation_severity(expectation) for expectation in suite.expectations]
+    assert severities[:3] == ["warn", "block", "block"], "no meta.severity blocks"
+
+
+@pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        (
+            {"severity": "warning"},
+            "mart_nps.json: expect_column_values_to_not_be_null(nps_id): meta.severity 'warning' "
+            "is not one of 'block', 'warn'",
+        ),
+        (
+            {"severity": None},
+            "mart_nps.json: expect_column_values_to_not_be_null(nps_id): meta.severity None "
+            "is not one of 'block', 'warn'",
+        ),
+        (
+            "warn",
+            "mart_nps.json: expect_column_values_to_not_be_null(nps_id): meta is not a JSON object",
+        ),
+    ],
+)
+def test_an_unknown_severity_is_a_one_line_error(
+    meta: object,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    definition = json.loads((EXPECTATIONS_DIR / "mart_nps.json").read_text(encoding="utf-8"))
+    assert expectation_label(definition["expectations"][0]) == (
+        "expect_column_values_to_not_be_null(nps_id)"
+    )
+    definition["expectations"][0]["meta"] = meta
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    (suites / "mart_nps.json").write_text(json.dumps(definition), encoding="utf-8")
+    with pytest.raises(SuiteError) as raised:
+        load_suites(suites)
+    assert str(raised.value) == message
+
+    # cxw validate stops at the suite, before it reads the warehouse.
+    monkeypatch.setattr(cx_warehouse.validate, "EXPECTATIONS_DIR", suites)
+    warehouse = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    assert main(["-q", "validate", "--warehouse", str(warehouse)]) == 1
+    assert _error_line(capsys) == f"cxw: error: broken expectation suite {message}"
+
+
+def _report(failures: int, warnings: int, *, strict: bool) -> ValidationReport:
+    def failed(number: int, detail: str) -> Failure:
+        return Failure(f"suite_{number % 2}", "expect_x", (f"column_{number}",), detail)
+
+    result = SuiteResult(
+        "suite_0",
+        "table_0",
+        10,
+        5,
+        failures=tuple(failed(number, "blocks") for number in range(failures)),
+        warnings=tuple(failed(number, "warns") for number in range(warnings)),
+    )
+    return ValidationReport(
+        Path("w.duckdb"), DataWindow(None, None), (result,), None, strict=strict
+    )
+
+
+def test_warnings_pass_unless_strict_and_failures_never_pass() -> None:
+    clean = _report(0, 0, strict=True)
+    assert clean.ok and clean.reason() == "" and clean.warning() == ""
+
+    warned = _report(0, 1, strict=False)
+    assert warned.ok and warned.reason() == ""
+    assert warned.warning() == "1 warning in 1 suite: suite_0: expect_x(column_0): warns"
+    summary = format_summary(warned).splitlines()
+    assert "WARNING suite_0: expect_x(column_0): warns" in summary
+    assert summary[-1].startswith("validation passed with 1 warning: 1 suites on w.duckdb")
+
+    strict = _report(0, 2, strict=True)
+    assert not strict.ok
+    assert strict.reason() == (
+        "validation failed (strict: warnings fail), 2 warnings in 2 suites: "
+        "suite_0: expect_x(column_0): warns; suite_1: expect_x(column_1): warns"
+    )
+    assert (
+        format_summary(strict)
+        .splitlines()[-1]
+        .startswith("validation FAILED (strict: warnings fail): ")
+    )
+
+    for strictly in (False, True):
+        failed = _report(1, 1, strict=strictly)
+        assert not failed.ok
+        assert ("1 warning" in failed.reason()) is strictly, "warnings named only when strict"
+        assert failed.reason().startswith("validation failed")
+        assert "suite_0: expect_x(column_0): blocks" in failed.reason()
+
+    result = cx_warehouse.validate.validation_result(_report(1, 2, strict=False))
+    assert (result["ok"], result["strict"], result["failed"], result["warned"]) == (
+        False,
+        False,
+        1,
+        2,
+    )
+    assert result["failures"] == ["suite_0: expect_x(column_0): blocks"]
+    assert result["warnings"] == [
+        "suite_0: expect_x(column_0): warns",
+        "suite_1: expect_x(column_1): warns",
+    ]
+    assert result["suites"][0]["warned"] == 2
 
 
 def test_a_suite_with_an_unknown_expectation_is_refused(tmp_path: Path) -> None:
@@ -186,7 +335,8 @@ def test_docs_must_be_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_suites_pass_on_every_test_build(build_name: str, request: pytest.FixtureRequest) -> None:
     build: Build = request.getfixturevalue(build_name)
     assert build.result.ok, build.result.reason()
-    report = validate_warehouse(build.warehouse, write_docs=False)
+    # Strict: on the test builds nothing warns either.
+    report = validate_warehouse(build.warehouse, write_docs=False, strict=True)
     assert report.ok, report.reason()
     assert {result.suite for result in report.suites} >= REQUIRED_SUITES
 
@@ -229,6 +379,88 @@ def test_validate_fails_and_names_the_broken_expectation(
     assert "validation failed" in error
     assert named in error, error
     assert (tmp_path / "d" / "index.html").is_file(), "failures are in the data docs too"
+
+
+@pytest.mark.dbt
+def test_a_missing_day_warns_and_fails_only_strict(
+    small_build: Build, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = _copy_warehouse(small_build, tmp_path / "sparse" / "warehouse.duckdb")
+    sql, named = MISSING_DAY
+    _execute(warehouse, sql)
+    docs = tmp_path / "docs"
+    args = ["validate", "--warehouse", str(warehouse), "--docs", str(docs)]
+
+    assert main(["-q", *args]) == 0
+    captured = capsys.readouterr()
+    assert f"WARNING {named}: observed 2" in captured.out.splitlines()
+    assert "validation passed with 1 warning" in captured.out
+    assert "cxw: error" not in captured.err
+    [warning] = [line for line in captured.err.splitlines() if " WARNING " in line]
+    assert f"validation passed with 1 warning in 1 suite: {named}: observed 2" in warning
+    result = json.loads((docs / VALIDATION_RESULT_NAME).read_text(encoding="utf-8"))
+    assert (result["ok"], result["failed"], result["warned"]) == (True, 0, 1)
+    assert result["warnings"] == [f"{named}: observed 2"]
+    pages = list((docs / "validations" / "fct_customer_journey").rglob("*.html"))
+    assert "Warning (does not block publishing): No missing day" in pages[0].read_text(
+        encoding="utf-8"
+    ), "the Data Docs say which failed expectation only warns"
+
+    assert main(["-q", *args, "--strict"]) == 1
+    error = _error_line(capsys)
+    assert error.startswith(
+        f"cxw: error: validation failed (strict: warnings fail), 1 warning in 1 suite: {named}"
+    ), error
+    result = json.loads((docs / VALIDATION_RESULT_NAME).read_text(encoding="utf-8"))
+    assert (result["ok"], result["strict"], result["warned"]) == (False, True, 1)
+
+
+@pytest.mark.spark
+def test_spark_validation_honours_severity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Spark path runs the same suites through the same code: a warning passes,
+    and fails only strict (make test-spark)."""
+    pytest.importorskip("pyspark")
+    from cx_warehouse.validate import spark_session, validate_spark
+
+    spark_dir = tmp_path / "spark"
+    monkeypatch.setenv("CXW_SPARK_DIR", str(spark_dir))
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    suite = {
+        "name": "mart_days",
+        "meta": {"cx_warehouse": {"table": "mart_days", "columns": ["day_id", "gap"]}},
+        "expectations": [
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "day_id"}},
+            {
+                "type": "expect_column_max_to_be_between",
+                "kwargs": {"column": "gap", "min_value": 0, "max_value": 1},
+                "meta": {"severity": "warn"},
+            },
+        ],
+    }
+    (suites / "mart_days.json").write_text(json.dumps(suite), encoding="utf-8")
+    session = spark_session(spark_dir)
+    try:
+        session.sql("create database severity")
+        session.sql(
+            "create table severity.mart_days using parquet as "
+            "select * from values ('a', 1), ('b', 3) as days(day_id, gap)"
+        )
+        lenient, strict = (
+            validate_spark(
+                "severity", session=session, suites_dir=suites, write_docs=False, strict=flag
+            )
+            for flag in (False, True)
+        )
+    finally:
+        session.stop()
+    warning = "mart_days: expect_column_max_to_be_between(gap): observed 3"
+    assert lenient.ok and not lenient.failures
+    assert [str(found) for found in lenient.warnings] == [warning]
+    assert not strict.ok
+    assert strict.reason() == (
+        f"validation failed (strict: warnings fail), 1 warning in 1 suite: {warning}"
+    )
 
 
 # --------------------------------------------------------------------------- publishing
