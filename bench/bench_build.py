@@ -524,7 +524,8 @@ def table(runs: list[dict], goals: list[dict]) -> str:
 
 
 def duckdb_settings(profiles: Path, env: dict[str, str]) -> list[str]:
-    """The DuckDB options of profiles.yml's dev output, as SET statements.
+    """The DuckDB options of profiles.yml's prod output (what cxw run builds), as SET
+    statements.
 
     Both ``config_options`` and ``settings`` are read, their Jinja rendered with
     ``env_var()`` over ``env`` laid on the environment, as dbt would for a build
@@ -541,7 +542,7 @@ def duckdb_settings(profiles: Path, env: dict[str, str]) -> list[str]:
             raise KeyError(f"profiles.yml needs {name}")
         return default
 
-    output = yaml.safe_load(profiles.read_text(encoding="utf-8"))["cx_warehouse"]["outputs"]["dev"]
+    output = yaml.safe_load(profiles.read_text(encoding="utf-8"))["cx_warehouse"]["outputs"]["prod"]
     options = {**(output.get("config_options") or {}), **(output.get("settings") or {})}
     statements = []
     for key, value in options.items():
@@ -657,10 +658,14 @@ class Bench:
             "CXW_LANDING": str(landing),
             "CXW_WAREHOUSE": str(warehouse),
             "CXW_MEMORY_LIMIT": memory_limit or self.memory_limit,
+            # the prod target, as cxw run builds it (check_target lets cxw's runner in)
+            "CXW_RUNNER": "cxw",
         }
         command = [
             *dbt_command(),
             *args,
+            "--target",
+            "prod",
             "--project-dir",
             str(PROJECT),
             "--profiles-dir",
