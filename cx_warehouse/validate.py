@@ -740,11 +740,16 @@ def validate_warehouse(
     suites_dir: Path | None = None,
     write_docs: bool = True,
     strict: bool = False,
+    built_only: bool = False,
+    window_from: Path | None = None,
 ) -> ValidationReport:
     """Run every suite against ``warehouse`` (opened read-only) and write Data Docs.
 
     ``docs_dir`` defaults to ``<warehouse folder>/data_docs``; ``write_docs=False``
-    writes none; ``strict`` fails the validation on a warning too. Raises
+    writes none; ``strict`` fails the validation on a warning too. ``built_only`` runs
+    only the suites whose table the file holds (the pull-request check, which builds
+    what changed); ``window_from`` is a warehouse to read the landed days from when
+    ``warehouse`` has no daily staging model (the state it deferred to). Raises
     :class:`WarehouseError` when the file cannot be opened and :class:`SuiteError` when
     a suite file is broken; failed expectations are results.
     """
@@ -763,7 +768,19 @@ def validate_warehouse(
     docs_dir = (docs_dir or default_docs_dir(warehouse)) if write_docs else None
     try:
         reader = _DuckDBReader(connection)
-        return _validate(reader, "pandas", suites, warehouse, docs_dir, started, strict)
+        if built_only:
+            held = [suite for suite in suites if reader.has_table(suite.table)]
+            log.info("%d of %d suites have their table in %s", len(held), len(suites), warehouse)
+            suites = held
+        window = None
+        if window_from is not None and _window(reader).start is None:
+            try:
+                with duckdb.connect(str(window_from), read_only=True) as other:
+                    window = data_window(other)
+            except duckdb.Error as error:
+                detail = str(error).strip().splitlines()[0]
+                raise WarehouseError(f"{window_from}: {detail}") from None
+        return _validate(reader, "pandas", suites, warehouse, docs_dir, started, strict, window)
     finally:
         connection.close()
 
@@ -828,9 +845,10 @@ def _validate(
     docs_dir: Path | None,
     started: float,
     strict: bool,
+    window: DataWindow | None = None,
 ) -> ValidationReport:
     results: list[SuiteResult] = []
-    window = _window(reader)
+    window = window or _window(reader)
     context = _context(docs_dir)
     if engine == "spark":
         datasource = context.data_sources.add_spark("warehouse")
