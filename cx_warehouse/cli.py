@@ -203,11 +203,11 @@ def add_validate(subparsers: argparse._SubParsersAction) -> None:
         "check: bin/pr-check builds what changed); says how many ran",
     )
     parser.add_argument(
-        "--window-from",
+        "--defer-to",
         type=_path,
         metavar="PATH",
-        help="a DuckDB file to read the landed days from when the warehouse has no daily "
-        "staging model (with --built-only: the state warehouse the build deferred to)",
+        help="the DuckDB file a pull-request build deferred to (its state warehouse), "
+        "attached read-only: the suites read the tables the warehouse lacks from it",
     )
     _add_strict_argument(parser, "exit 1 when an expectation warns, too")
     parser.set_defaults(handler=validate)
@@ -606,15 +606,15 @@ def validate(args: argparse.Namespace) -> int:
     docs = args.docs or default_docs_dir(warehouse)
     if docs.exists() and not docs.is_dir():
         raise UsageError(f"--docs {docs}: not a folder")
-    if args.window_from is not None and not args.window_from.is_file():
-        raise UsageError(f"--window-from {args.window_from}: no such file")
+    if args.defer_to is not None and not args.defer_to.is_file():
+        raise UsageError(f"--defer-to {args.defer_to}: no such file")
     report = _validate(
         warehouse,
         docs,
         flag,
         strict=args.strict,
         built_only=args.built_only,
-        window_from=args.window_from,
+        defer_to=args.defer_to,
     )
     if args.built_only and not report.suites:
         print("no suite's table was built: no suite ran")
