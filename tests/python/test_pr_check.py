@@ -62,7 +62,9 @@ def test_no_change_builds_nothing_and_a_leaf_change_builds_the_leaf(checkout: Pa
     assert "pr-check: passed: no nodes" in unchanged.stdout
 
     mart = checkout / "models" / "marts" / "cx" / "mart_nps.sql"
-    mart.write_text("-- a change to the leaf mart\n" + mart.read_text(encoding="utf-8"))
+    text = mart.read_text(encoding="utf-8")
+    assert "\n    from measured\n" in text
+    mart.write_text(text.replace("\n    from measured\n", "\n    -- a change\n    from measured\n"))
     leaf = _pr_check(checkout)
     assert leaf.returncode == 0, leaf.stdout + leaf.stderr
     summary = leaf.stdout.strip().splitlines()[-1]
