@@ -624,7 +624,7 @@ class Bench:
 
     def settings(self, database: Path) -> list[str]:
         """The profile's DuckDB options for a database file, as for a dbt build on it."""
-        env = {"CXW_WAREHOUSE": str(database), "CXW_MEMORY_LIMIT": self.memory_limit}
+        env = {"CXW_DEV_WAREHOUSE": str(database), "CXW_MEMORY_LIMIT": self.memory_limit}
         return duckdb_settings(PROJECT / "profiles.yml", env)
 
     def log(self, message: str) -> None:
@@ -655,7 +655,8 @@ class Bench:
         env = {
             **DBT_ENV,
             "CXW_LANDING": str(landing),
-            "CXW_WAREHOUSE": str(warehouse),
+            # plain dbt builds the dev target (profiles.yml), whose file this names
+            "CXW_DEV_WAREHOUSE": str(warehouse),
             "CXW_MEMORY_LIMIT": memory_limit or self.memory_limit,
         }
         command = [

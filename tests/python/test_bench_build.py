@@ -61,7 +61,7 @@ def test_floor_reads_every_landing_table_the_sources_read(tmp_path: Path) -> Non
 
 def test_floor_and_replay_take_their_duckdb_options_from_the_profile(tmp_path: Path) -> None:
     database = tmp_path / "it's.duckdb"
-    env = {"CXW_WAREHOUSE": str(database), "CXW_MEMORY_LIMIT": "3GB"}
+    env = {"CXW_DEV_WAREHOUSE": str(database), "CXW_MEMORY_LIMIT": "3GB"}
     statements = bench_build.duckdb_settings(PROJECT_DIR / "profiles.yml", env)
     assert "set memory_limit = '3GB'" in statements
     quoted = str(database).replace("'", "''")
