@@ -25,13 +25,14 @@ SPARK_STAMP := $(VENV)/.installed-spark
 APT_INSTALL = sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); $$sudo apt-get update -qq \
 	&& DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq
 
-.PHONY: help setup setup-spark browser java run test test-spark lint gate pytest clean distclean
+.PHONY: help setup setup-spark browser java run test test-spark lint gate pr-check pytest clean distclean
 
 help:
 	@echo "make run        set up if needed, generate data (if none), build the warehouse, write the CX report"
 	@echo "make test       set up if needed, then lint, gate and pytest"
 	@echo "make lint       ruff check, ruff format --check, sqlfluff lint models, actionlint"
 	@echo "make gate       generate a small landing folder, dbt build it, validate it (cxw run --strict)"
+	@echo "make pr-check BASE=main  the pull-request check: build what changed since BASE, defer the rest"
 	@echo "make pytest     the Python tests (they build their own warehouses)"
 	@echo "make test-spark build a small dataset on DuckDB and on Spark: marts equal, suites pass"
 	@echo "make setup      create .venv and install the project with its pinned dependencies"
@@ -85,6 +86,13 @@ gate: setup
 	CXW_LANDING=$(GATE_DIR)/landing CXW_TRUTH=$(GATE_DIR)/truth \
 		CXW_WAREHOUSE=$(GATE_DIR)/warehouse.duckdb \
 		$(BIN)/cxw run --demo --strict --unit-tests $(GATE_ARGS)
+
+# The pull-request job of CI (bin/pr-check, docs/dbt.md "Pull requests"): BASE's state
+# (its manifest and a small warehouse built from it, cached per commit), then only the
+# working tree's changes and their children, the rest deferred to that state.
+BASE ?= main
+pr-check: setup
+	CXW_PYTHON=$(CURDIR)/$(BIN)/python bin/pr-check $(BASE)
 
 pytest: setup browser
 	$(BIN)/pytest

@@ -196,6 +196,19 @@ def add_validate(subparsers: argparse._SubParsersAction) -> None:
         "built in $CXW_SPARK_SCHEMA (default cx_warehouse) under $CXW_SPARK_DIR, read with "
         "Great Expectations' Spark datasource (needs make setup-spark)",
     )
+    parser.add_argument(
+        "--built-only",
+        action="store_true",
+        help="run only the suites whose table the warehouse holds (the pull-request "
+        "check: bin/pr-check builds what changed); says how many ran",
+    )
+    parser.add_argument(
+        "--defer-to",
+        type=_path,
+        metavar="PATH",
+        help="the DuckDB file a pull-request build deferred to (its state warehouse), "
+        "attached read-only: the suites read the tables the warehouse lacks from it",
+    )
     _add_strict_argument(parser, "exit 1 when an expectation warns, too")
     parser.set_defaults(handler=validate)
 
@@ -566,12 +579,12 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     return 0
 
 
-def _validate(warehouse: Path, docs: Path, flag: str, *, strict: bool):
+def _validate(warehouse: Path, docs: Path, flag: str, *, strict: bool, **options):
     """Run the suites on ``warehouse``; a broken suite or an unreadable file is one line."""
     from cx_warehouse.validate import SuiteError, WarehouseError, validate_warehouse
 
     try:
-        return validate_warehouse(warehouse, docs_dir=docs, strict=strict)
+        return validate_warehouse(warehouse, docs_dir=docs, strict=strict, **options)
     except SuiteError as error:
         raise CommandFailed(f"broken expectation suite {error}") from None
     except WarehouseError as error:
@@ -593,7 +606,19 @@ def validate(args: argparse.Namespace) -> int:
     docs = args.docs or default_docs_dir(warehouse)
     if docs.exists() and not docs.is_dir():
         raise UsageError(f"--docs {docs}: not a folder")
-    report = _validate(warehouse, docs, flag, strict=args.strict)
+    if args.defer_to is not None and not args.defer_to.is_file():
+        raise UsageError(f"--defer-to {args.defer_to}: no such file")
+    report = _validate(
+        warehouse,
+        docs,
+        flag,
+        strict=args.strict,
+        built_only=args.built_only,
+        defer_to=args.defer_to,
+    )
+    if args.built_only and not report.suites:
+        print("no suite's table was built: no suite ran")
+        return 0
     return _report_validation(report)
 
 

@@ -83,6 +83,9 @@ class WarehouseError(Exception):
 
 # --------------------------------------------------------------------------- suites
 
+# The catalog name of the warehouse a pull-request build deferred to (``defer_to``).
+DEFERRED_CATALOG = "cxw_deferred"
+
 
 @dataclass(frozen=True)
 class Suite:
@@ -288,7 +291,8 @@ class _Reader:
 
 
 class _DuckDBReader(_Reader):
-    def __init__(self, connection) -> None:
+    def __init__(self, connection, catalogs: Sequence[str] = ()) -> None:
+        """The tables of the file's schema main, and of the attached ``catalogs``'."""
         import duckdb
 
         self.connection = connection
@@ -297,6 +301,8 @@ class _DuckDBReader(_Reader):
             row[0]
             for row in connection.execute(
                 "select table_name from information_schema.tables where table_schema = 'main'"
+                " and (table_catalog = current_database() or list_contains(?, table_catalog))",
+                [list(catalogs)],
             ).fetchall()
         }
 
@@ -740,11 +746,17 @@ def validate_warehouse(
     suites_dir: Path | None = None,
     write_docs: bool = True,
     strict: bool = False,
+    built_only: bool = False,
+    defer_to: Path | None = None,
 ) -> ValidationReport:
     """Run every suite against ``warehouse`` (opened read-only) and write Data Docs.
 
     ``docs_dir`` defaults to ``<warehouse folder>/data_docs``; ``write_docs=False``
-    writes none; ``strict`` fails the validation on a warning too. Raises
+    writes none; ``strict`` fails the validation on a warning too. ``built_only`` runs
+    only the suites whose table the file holds (the pull-request check, which builds
+    what changed); ``defer_to`` is the warehouse that build deferred to, attached
+    read-only after the file in DuckDB's search path: a suite's query reads the tables
+    the file lacks from it, and so does the landed days' window. Raises
     :class:`WarehouseError` when the file cannot be opened and :class:`SuiteError` when
     a suite file is broken; failed expectations are results.
     """
@@ -758,12 +770,24 @@ def validate_warehouse(
     settings = {"memory_limit": os.environ.get("CXW_MEMORY_LIMIT", "4GB")}
     try:
         connection = duckdb.connect(str(warehouse), read_only=True, config=settings)
+        if defer_to is not None:
+            catalog = connection.execute("select current_database()").fetchone()[0]
+            path = str(defer_to).replace("'", "''")
+            connection.execute(f"attach '{path}' as {DEFERRED_CATALOG} (read_only)")
+            connection.execute(f"set search_path = '{catalog}.main,{DEFERRED_CATALOG}.main'")
     except duckdb.Error as error:
         raise WarehouseError(f"{warehouse}: {str(error).strip().splitlines()[0]}") from None
     docs_dir = (docs_dir or default_docs_dir(warehouse)) if write_docs else None
     try:
         reader = _DuckDBReader(connection)
-        return _validate(reader, "pandas", suites, warehouse, docs_dir, started, strict)
+        if built_only:
+            held = [suite for suite in suites if reader.has_table(suite.table)]
+            log.info("%d of %d suites have their table in %s", len(held), len(suites), warehouse)
+            suites = held
+        window = None
+        if defer_to is not None:
+            window = _window(_DuckDBReader(connection, catalogs=(DEFERRED_CATALOG,)))
+        return _validate(reader, "pandas", suites, warehouse, docs_dir, started, strict, window)
     finally:
         connection.close()
 
@@ -828,9 +852,10 @@ def _validate(
     docs_dir: Path | None,
     started: float,
     strict: bool,
+    window: DataWindow | None = None,
 ) -> ValidationReport:
     results: list[SuiteResult] = []
-    window = _window(reader)
+    window = window or _window(reader)
     context = _context(docs_dir)
     if engine == "spark":
         datasource = context.data_sources.add_spark("warehouse")

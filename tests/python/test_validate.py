@@ -539,3 +539,40 @@ def test_run_publishes_only_a_build_that_validates(
     with duckdb.connect(str(published), read_only=True) as connection:
         assert connection.execute("select value from marker").fetchone()[0] == 2
     assert not build_path(published).exists()
+
+
+def _suite(directory: Path, name: str, table: str, derived: dict[str, str]) -> None:
+    meta = {"cx_warehouse": {"table": table, "columns": ["id"], "derived": derived}}
+    expectations = [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "id"}},
+        *(
+            {
+                "type": "expect_column_values_to_be_between",
+                "kwargs": {"column": column, "min_value": 2, "max_value": 2},
+            }
+            for column in derived
+        ),
+    ]
+    definition = {"name": name, "meta": meta, "expectations": expectations}
+    (directory / f"{name}.json").write_text(json.dumps(definition), encoding="utf-8")
+
+
+def test_built_only_runs_the_suites_of_built_tables_and_reads_the_rest_deferred(
+    tmp_path: Path,
+) -> None:
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    _suite(suites, "built", "built", {"parents": "(select count(*) from parent)"})
+    _suite(suites, "unbuilt", "parent", {})
+    state, pull_request = tmp_path / "warehouse.duckdb", tmp_path / "pr.duckdb"
+    _execute(state, "create table parent as select * from range(2) as t(id)")
+    _execute(pull_request, "create table built as select 1 as id")
+
+    report = validate_warehouse(
+        pull_request, suites_dir=suites, write_docs=False, built_only=True, defer_to=state
+    )
+    assert [result.suite for result in report.suites] == ["built"]
+    assert report.ok, report.reason()
+
+    everything = validate_warehouse(pull_request, suites_dir=suites, write_docs=False)
+    assert not everything.ok, "without the state, parent is missing"
