@@ -5,7 +5,8 @@ names, free text, next to the marts. BI tools and their users get their own file
 written after every publish (``cxw run``): each model under ``models/marts`` as a
 table, without the columns its YAML tags ``meta: {pii: true}`` (docs/privacy.md).
 It is written fresh under a temporary name and moved into place, so it never holds a
-freed block of erased data and a reader never sees half of it.
+freed block of erased data and a reader never sees half of it; when writing it fails,
+the previous one is removed with it.
 """
 
 from __future__ import annotations
@@ -105,6 +106,11 @@ def write_bi(warehouse: Path, manifest: Path, output: Path | None = None) -> Pat
         os.replace(partial, output)
     except (duckdb.Error, OSError) as error:
         partial.unlink(missing_ok=True)
-        raise BiError(f"writing {output}: {str(error).splitlines()[0]}") from None
+        # The previous BI file describes the warehouse before this publish, and may
+        # name people erased since: none is better than a stale one.
+        output.unlink(missing_ok=True)
+        raise BiError(
+            f"writing {output}: {str(error).splitlines()[0]} (the previous BI file removed)"
+        ) from None
     log.info("BI file %s: %d mart tables, personal columns left out", output, len(tables))
     return output

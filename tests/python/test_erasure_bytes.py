@@ -76,3 +76,28 @@ def test_a_failed_build_that_was_erasing_is_removed(
     assert "failed build removed" in capsys.readouterr().err
     assert not build_path(published).exists()
     assert published.read_bytes() == before
+
+
+def test_a_bi_file_that_cannot_be_written_leaves_no_stale_one(
+    published: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The run publishes the erasure; the BI file of the run before, which still names
+    the erased person's customer id, must not stay beside it."""
+    import duckdb
+
+    from cx_warehouse.bi import bi_path
+
+    bi_file = bi_path(published)
+    assert bi_file.is_file()
+    real_connect = duckdb.connect
+
+    def failing_connect(database=":memory:", *args, **kwargs):
+        if str(database).endswith(".partial"):
+            raise duckdb.IOException("IO Error: disk full")
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", failing_connect)
+    assert main(["-q", "run"]) == 1
+    assert "but no BI file" in capsys.readouterr().err
+    assert not bi_file.exists()
+    assert EMAIL.encode() not in published.read_bytes().lower(), "the erasure was published"
