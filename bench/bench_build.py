@@ -658,7 +658,7 @@ class Bench:
             "CXW_LANDING": str(landing),
             "CXW_WAREHOUSE": str(warehouse),
             "CXW_MEMORY_LIMIT": memory_limit or self.memory_limit,
-            # the prod target, as cxw run builds it (check_target lets cxw's runner in)
+            # the prod target, as cxw run builds it (the plugin lets cxw's runner in)
             "CXW_RUNNER": "cxw",
         }
         command = [

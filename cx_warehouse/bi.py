@@ -3,7 +3,8 @@
 The warehouse file holds everything the pipeline needs: raw lines, emails, phones,
 names, free text, next to the marts. BI tools and their users get their own file,
 written after every publish (``cxw run``): each model under ``models/marts`` as a
-table, without the columns its YAML tags ``meta: {pii: true}`` (docs/privacy.md).
+table in its schema (marts, quality), without the columns its YAML tags
+``meta: {pii: true}`` (docs/privacy.md).
 It is written fresh under a temporary name and moved into place, so it never holds a
 freed block of erased data and a reader never sees half of it; when writing it fails,
 the previous one is removed with it.
@@ -15,6 +16,8 @@ import json
 import logging
 import os
 from pathlib import Path
+
+from cx_warehouse.layers import layer_schemas
 
 log = logging.getLogger(__name__)
 
@@ -48,24 +51,23 @@ def pii_columns(manifest: Path, *, marts_only: bool = False) -> dict[str, set[st
     return tables
 
 
-def _copy_comments(connection, table: str, columns: list[str]) -> None:
+def _copy_comments(connection, schema: str, table: str, columns: list[str]) -> None:
     """The table's and its columns' descriptions (persist_docs) onto the BI copy."""
     (comment,) = connection.execute(
         "select comment from duckdb_tables() where database_name = 'warehouse' "
-        "and schema_name = 'main' and table_name = ?",
-        [table],
+        "and schema_name = ? and table_name = ?",
+        [schema, table],
     ).fetchone()
+    name = f'"{schema}"."{table}"'
     if comment:
-        connection.execute(f'comment on table main."{table}" is {_literal(comment)}')
+        connection.execute(f"comment on table {name} is {_literal(comment)}")
     for column, comment in connection.execute(
         "select column_name, comment from duckdb_columns() where database_name = 'warehouse' "
-        "and schema_name = 'main' and table_name = ? and comment is not null",
-        [table],
+        "and schema_name = ? and table_name = ? and comment is not null",
+        [schema, table],
     ).fetchall():
         if column in columns:
-            connection.execute(
-                f'comment on column main."{table}"."{column}" is {_literal(comment)}'
-            )
+            connection.execute(f'comment on column {name}."{column}" is {_literal(comment)}')
 
 
 def _literal(text: str) -> str:
@@ -84,23 +86,23 @@ def write_bi(warehouse: Path, manifest: Path, output: Path | None = None) -> Pat
         with duckdb.connect(str(partial)) as connection:
             connection.execute(f"attach '{warehouse}' as warehouse (read_only)")
             for table, personal in sorted(tables.items()):
-                columns = [
-                    row[0]
-                    for row in connection.execute(
-                        "select column_name from duckdb_columns() where database_name = "
-                        "'warehouse' and schema_name = 'main' and table_name = ? "
-                        "order by column_index",
-                        [table],
-                    ).fetchall()
-                    if row[0] not in personal
-                ]
-                if not columns:
+                held = connection.execute(
+                    "select schema_name, column_name from duckdb_columns() "
+                    "where database_name = 'warehouse' and list_contains(?, schema_name) "
+                    "and table_name = ? order by column_index",
+                    [list(layer_schemas()), table],
+                ).fetchall()
+                if not held:
                     raise BiError(f"{table} is not in {warehouse}")
+                schema = held[0][0]
+                columns = [column for _, column in held if column not in personal]
                 listed = ", ".join(f'"{column}"' for column in columns)
+                connection.execute(f'create schema if not exists "{schema}"')
                 connection.execute(
-                    f'create table main."{table}" as select {listed} from warehouse.main."{table}"'
+                    f'create table "{schema}"."{table}" as '
+                    f'select {listed} from warehouse."{schema}"."{table}"'
                 )
-                _copy_comments(connection, table, columns)
+                _copy_comments(connection, schema, table, columns)
             connection.execute("detach warehouse")
             connection.execute("checkpoint")
         os.replace(partial, output)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -193,7 +192,7 @@ def add_validate(subparsers: argparse._SubParsersAction) -> None:
         choices=("duckdb", "spark"),
         default="duckdb",
         help="duckdb (default): the warehouse file; spark: the tables the dbt spark target "
-        "built in $CXW_SPARK_SCHEMA (default cx_warehouse) under $CXW_SPARK_DIR, read with "
+        "built in its layer databases (marts, ...) under $CXW_SPARK_DIR, read with "
         "Great Expectations' Spark datasource (needs make setup-spark)",
     )
     parser.add_argument(
@@ -461,7 +460,7 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     """The run, once the warehouse's lock is held."""
     import shutil
 
-    from cx_warehouse import erasure, intake
+    from cx_warehouse import erasure, intake, layers
     from cx_warehouse.bi import BiError, write_bi
     from cx_warehouse.dbt import build_args, needs_deps, run_dbt
     from cx_warehouse.publish import (
@@ -476,6 +475,13 @@ def _locked_run(args: argparse.Namespace, locations: Locations, lock_fd, started
     from cx_warehouse.validate import default_docs_dir, format_summary
 
     warehouse = locations.warehouse
+    if not args.full_refresh and layers.predates_layers(warehouse):
+        log.warning(
+            "%s keeps every table in schema main (built before the layer schemas): "
+            "this run is a full refresh",
+            warehouse,
+        )
+        args.full_refresh = True
     snapshot_dir = snapshot_path(warehouse)
     candidate_docs = build_docs_path(warehouse)
     shutil.rmtree(candidate_docs, ignore_errors=True)
@@ -648,7 +654,6 @@ def _validate_spark(args: argparse.Namespace) -> int:
         raise UsageError("--target spark needs PySpark: run make setup-spark") from None
     try:
         report = validate_spark(
-            os.environ.get("CXW_SPARK_SCHEMA", "cx_warehouse"),
             docs_dir=args.docs,
             strict=args.strict,
         )

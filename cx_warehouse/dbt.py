@@ -143,7 +143,7 @@ def run_dbt(
         child_env.setdefault("DBT_USE_COLORS", "False")
     child_env.update(env or {})
     # cxw builds the prod target (the warehouse it publishes) unless told otherwise;
-    # check_target refuses prod to a dbt that cxw did not start.
+    # the project's dbt-duckdb plugin refuses prod to a dbt that cxw did not start.
     child_env["CXW_RUNNER"] = "cxw"
     target = [] if "--target" in args or args[:1] == ["deps"] else ["--target", "prod"]
     command = [

@@ -4,7 +4,8 @@ profiles.yml loads it (``plugins: - module: cx_warehouse.duckdb_plugin``).
 dbt-duckdb calls ``update_connection_config`` before it opens the database: a
 relative ``path`` or ``temp_directory`` (the profile's defaults, ``data/dev.duckdb``)
 is taken from the project folder, not from wherever dbt runs, so that dbt run from
-another folder never creates a second warehouse there. It calls
+another folder never creates a second warehouse there; the prod target is refused
+unless cxw runs dbt. It calls
 ``configure_connection`` on the connection every model and hook runs on, which
 registers:
 
@@ -19,10 +20,12 @@ registers:
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
 
 from cx_warehouse.keys import DEVELOPMENT_KEY, ERASURE_KEY, erasure_key
@@ -50,10 +53,26 @@ def from_project(path: str) -> str:
     return str(PROJECT_DIR / path)
 
 
+REFUSED = (
+    "the prod target is the published warehouse, which `cxw run` builds, validates and "
+    "publishes; develop on the dev target (the default, data/dev.duckdb): "
+    "dbt build -s my_model+"
+)
+
+
 class Plugin(BasePlugin):
     read_only = False
+    runner_only = False
+
+    def initialize(self, plugin_config: dict[str, Any]) -> None:
+        self.runner_only = bool(plugin_config.get("cxw_runner_only"))
 
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
+        # The prod target (``config: {cxw_runner_only: true}``) is built only by cxw's
+        # write-audit-publish, whose runner sets CXW_RUNNER. Refused here, before dbt
+        # opens the file: by on-run-start, dbt has already created the schemas.
+        if self.runner_only and os.environ.get("CXW_RUNNER") != "cxw":
+            raise DbtRuntimeError(REFUSED)
         # A reader (the published target) builds no key, so it needs no warning.
         self.read_only = str(config.get("access_mode", "")).upper() == "READ_ONLY"
         creds.path = from_project(creds.path)

@@ -22,6 +22,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from cx_warehouse import layers
+
 log = logging.getLogger(__name__)
 
 REQUESTS_FILE = Path("privacy") / "erasure_requests.csv"
@@ -37,7 +39,7 @@ def request_ids(database: Path) -> set[str]:
 
     if not database.exists():
         return set()
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with layers.connect(database) as connection:
         try:
             rows = connection.execute(
                 "select erasure_request_id from stg_privacy__erasure_requests"

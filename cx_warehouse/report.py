@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cx_warehouse import layers
 from cx_warehouse.validate import VALIDATION_RESULT_NAME, default_docs_dir
 
 log = logging.getLogger(__name__)
@@ -108,16 +109,11 @@ def _connect(warehouse: Path):
     if not warehouse.is_file():
         raise ReportError(f"{warehouse}: not a file")
     try:
-        connection = duckdb.connect(str(warehouse), read_only=True)
+        connection = layers.connect(warehouse)
     except duckdb.Error as error:
         first = str(error).strip().splitlines()[0]
         raise ReportError(f"{warehouse}: not a DuckDB warehouse ({first})") from None
-    present = {
-        row[0]
-        for row in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
-        ).fetchall()
-    }
+    present = layers.layer_tables(connection)
     missing = [table for table in REQUIRED_TABLES if table not in present]
     if missing:
         connection.close()

@@ -41,6 +41,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cx_warehouse import layers
 from cx_warehouse.paths import PROJECT_DIR
 
 log = logging.getLogger(__name__)
@@ -292,19 +293,12 @@ class _Reader:
 
 class _DuckDBReader(_Reader):
     def __init__(self, connection, catalogs: Sequence[str] = ()) -> None:
-        """The tables of the file's schema main, and of the attached ``catalogs``'."""
+        """The layers' tables of the file, and of the attached ``catalogs``'."""
         import duckdb
 
         self.connection = connection
         self.errors = (duckdb.Error,)
-        self.tables = {
-            row[0]
-            for row in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'"
-                " and (table_catalog = current_database() or list_contains(?, table_catalog))",
-                [list(catalogs)],
-            ).fetchall()
-        }
+        self.tables = layers.layer_tables(connection, catalogs)
 
     def has_table(self, name: str) -> bool:
         return name in self.tables
@@ -320,25 +314,33 @@ class _DuckDBReader(_Reader):
 
 
 class _SparkReader(_Reader):
-    """The suites' SQL is DuckDB's: sqlglot translates it to Spark SQL."""
+    """The suites' SQL is DuckDB's, with bare table names: sqlglot qualifies each
+    table by the layer's database that holds it and translates it to Spark SQL."""
 
-    def __init__(self, session, schema: str) -> None:
+    def __init__(self, session) -> None:
         from pyspark.errors import PySparkException
 
         self.session = session
-        self.schema = schema
         self.errors = (PySparkException,)
-        # The suites name their tables unqualified, also inside subqueries.
-        session.catalog.setCurrentDatabase(schema)
+        self.databases = {
+            table.name: schema
+            for schema in reversed(layers.layer_schemas())
+            if session.catalog.databaseExists(schema)
+            for table in session.catalog.listTables(schema)
+        }
 
-    @staticmethod
-    def translate(query: str) -> str:
+    def translate(self, query: str) -> str:
         import sqlglot
+        from sqlglot import exp
 
-        return sqlglot.transpile(query, read="duckdb", write="spark")[0]
+        tree = sqlglot.parse_one(query, read="duckdb")
+        for table in tree.find_all(exp.Table):
+            if not table.db and table.name in self.databases:
+                table.set("db", exp.to_identifier(self.databases[table.name]))
+        return tree.sql(dialect="spark")
 
     def has_table(self, name: str) -> bool:
-        return self.session.catalog.tableExists(f"{self.schema}.{name}")
+        return name in self.databases
 
     def rows(self, query: str) -> list[tuple]:
         return [tuple(row) for row in self.session.sql(self.translate(query)).collect()]
@@ -769,12 +771,11 @@ def validate_warehouse(
     # dbt's memory limit (profiles.yml). The suites' SQL uses no time zones.
     settings = {"memory_limit": os.environ.get("CXW_MEMORY_LIMIT", "4GB")}
     try:
-        connection = duckdb.connect(str(warehouse), read_only=True, config=settings)
+        connection = layers.connect(warehouse, config=settings)
         if defer_to is not None:
-            catalog = connection.execute("select current_database()").fetchone()[0]
             path = str(defer_to).replace("'", "''")
             connection.execute(f"attach '{path}' as {DEFERRED_CATALOG} (read_only)")
-            connection.execute(f"set search_path = '{catalog}.main,{DEFERRED_CATALOG}.main'")
+            layers.use_layers(connection, catalogs=(DEFERRED_CATALOG,))
     except duckdb.Error as error:
         raise WarehouseError(f"{warehouse}: {str(error).strip().splitlines()[0]}") from None
     docs_dir = (docs_dir or default_docs_dir(warehouse)) if write_docs else None
@@ -793,7 +794,6 @@ def validate_warehouse(
 
 
 def validate_spark(
-    schema: str,
     *,
     session=None,
     docs_dir: Path | None = None,
@@ -801,9 +801,10 @@ def validate_spark(
     write_docs: bool = True,
     strict: bool = False,
 ) -> ValidationReport:
-    """Run every suite against the tables of ``schema`` on Spark, with GE's Spark
-    datasource. ``session`` defaults to a local SparkSession on the metastore and
-    warehouse directory that the dbt ``spark`` target builds into (CXW_SPARK_DIR);
+    """Run every suite against the layers' tables on Spark (their databases:
+    :func:`cx_warehouse.layers.layer_schemas`), with GE's Spark datasource.
+    ``session`` defaults to a local SparkSession on the metastore and warehouse
+    directory that the dbt ``spark`` target builds into (CXW_SPARK_DIR);
     ``docs_dir`` defaults to ``<CXW_SPARK_DIR>/data_docs``; ``strict`` as in
     :func:`validate_warehouse`."""
     started = time.perf_counter()
@@ -811,11 +812,12 @@ def validate_spark(
     spark_dir = spark_directory()
     if session is None:
         session = spark_session(spark_dir)
-    if not session.catalog.databaseExists(schema):
-        raise WarehouseError(f"spark: no schema {schema} in {spark_dir}")
+    marts = layers.layer_schemas()[0]
+    if not session.catalog.databaseExists(marts):
+        raise WarehouseError(f"spark: no database {marts} in {spark_dir} (run dbt build first)")
     docs_dir = (docs_dir or spark_dir / DOCS_DIR_NAME) if write_docs else None
-    location = Path(spark_dir) / "warehouse" / f"{schema}.db"
-    reader = _SparkReader(session, schema)
+    location = Path(spark_dir) / "warehouse"
+    reader = _SparkReader(session)
     return _validate(reader, "spark", suites, location, docs_dir, started, strict)
 
 

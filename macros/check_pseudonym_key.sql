@@ -11,10 +11,11 @@
         incremental models would mix keys of two secrets. Rotating the key
         is a full refresh. Renders no SQL. -#}
     {%- if execute and target.type == 'duckdb' and not flags.FULL_REFRESH -%}
+        {%- set node = graph.nodes['model.cx_warehouse.quality_pseudonym_key'] -%}
         {%- set held = adapter.get_relation(
-            database=target.database,
-            schema=target.schema,
-            identifier='quality_pseudonym_key',
+            database=node.database,
+            schema=node.schema,
+            identifier=node.alias,
         ) -%}
         {%- if held is not none -%}
             {%- set same = run_query(

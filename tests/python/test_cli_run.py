@@ -14,6 +14,7 @@ import pytest
 from conftest import LANDING_MIN, Generated, sha256
 
 import cx_warehouse.dbt
+from cx_warehouse import layers
 from cx_warehouse.cli import main
 from cx_warehouse.publish import build_path
 from cx_warehouse.report import REPORT_NAME
@@ -64,7 +65,7 @@ def test_run_publishes_and_a_failed_build_changes_nothing(
     assert report.is_file()
     assert not build_path(warehouse).exists()
     assert any(path.is_file() for path in landing.rglob("*"))
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         relations = connection.execute(
             "select table_schema, table_name from information_schema.tables"
         ).fetchall()
@@ -120,7 +121,7 @@ def test_run_publishes_when_nobody_asked_for_erasure(
     monkeypatch.setenv("CXW_LANDING", str(landing))
 
     assert main(["-q", "run"]) == 0, capsys.readouterr().err
-    with duckdb.connect(str(isolated_locations / "warehouse.duckdb"), read_only=True) as connection:
+    with layers.connect(isolated_locations / "warehouse.duckdb") as connection:
         erasures = connection.execute(
             "select landed_rows, modelled_rows, is_balanced from quality_reconciliation"
             " where reconciliation_id = 'privacy.erasure_requests'"
@@ -192,3 +193,33 @@ def test_missing_days_publish_with_a_warning_and_strict_refuses_them(
     ), errors[0]
     assert f"published warehouse {warehouse} left unchanged" in errors[0]
     assert {path: sha256(path) for path in published} == published
+
+
+def test_a_warehouse_from_before_the_layer_schemas_is_rebuilt_whole(
+    isolated_locations: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Its tables sit in schema main: an incremental run would build the layers beside
+    them and leave them there, so the run is a full refresh (a new file)."""
+    warehouse = isolated_locations / "warehouse.duckdb"
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("create table mart_nps as select 1 as nps")
+    assert layers.predates_layers(warehouse)
+    monkeypatch.setenv("CXW_LANDING", str(LANDING_MIN))
+    called: list[tuple[str, ...]] = []
+
+    def fake_dbt(args, **_kwargs) -> cx_warehouse.dbt.DbtResult:
+        called.append(tuple(args))
+        return cx_warehouse.dbt.DbtResult(tuple(args), 1, tmp_path, tmp_path)
+
+    monkeypatch.setattr(cx_warehouse.dbt, "run_dbt", fake_dbt)
+    assert main(["run"]) == 1
+    assert "--full-refresh" in called[0]
+    assert "(built before the layer schemas): this run is a full refresh" in capsys.readouterr().err
+    with layers.connect(warehouse, read_only=False) as connection:
+        connection.execute("create schema marts; create table marts.mart_nps as select 1 as nps")
+        connection.execute("drop table main.mart_nps")
+    assert not layers.predates_layers(warehouse)

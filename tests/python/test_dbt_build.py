@@ -6,9 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import LANDING_MIN, Build, Generated
+
+from cx_warehouse import layers
 
 pytestmark = pytest.mark.dbt
 
@@ -23,7 +24,7 @@ def _source_relation(source: dict, landing: Path) -> str:
 
 
 def _count(warehouse: Path, relation: str) -> int:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         return connection.execute(f"select count(*) from {relation}").fetchone()[0]
 
 
@@ -86,7 +87,7 @@ def test_a_key_tested_among_the_newest_rows_fails_on_a_duplicate_there(
     _assert_built(landing_min_build)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(landing_min_build.warehouse, warehouse)
-    with duckdb.connect(str(warehouse)) as connection:
+    with layers.connect(warehouse, read_only=False) as connection:
         loads = connection.execute(f"select count(distinct loaded_at) from {model}").fetchone()
         assert loads == (1,), "a full build writes every row in one run"
         connection.execute(f"insert into {model} select * from {model} limit 1")
@@ -108,7 +109,7 @@ def test_a_store_reference_passes_when_quarantined_and_fails_when_dangling(
     from cx_warehouse.dbt import run_dbt
 
     _assert_built(landing_min_build)
-    with duckdb.connect(str(landing_min_build.warehouse), read_only=True) as connection:
+    with layers.connect(landing_min_build.warehouse) as connection:
         quarantined = connection.execute(
             "select count(*) from quality_quarantine"
             " where entity = 'stores' and source_record_id = 'S004'"
@@ -120,7 +121,7 @@ def test_a_store_reference_passes_when_quarantined_and_fails_when_dangling(
 
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(landing_min_build.warehouse, warehouse)
-    with duckdb.connect(str(warehouse)) as connection:
+    with layers.connect(warehouse, read_only=False) as connection:
         connection.execute(
             "update fct_customer_journey set store_id = 'S999' where store_id = 'S004'"
         )
@@ -147,7 +148,7 @@ def test_a_loaded_file_staging_never_read_unbalances_the_reconciliation(
     _assert_built(landing_min_build)
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(landing_min_build.warehouse, warehouse)
-    with duckdb.connect(str(warehouse)) as connection:
+    with layers.connect(warehouse, read_only=False) as connection:
         connection.execute(
             "insert into intake.landing_files select * replace ("
             " 'shop/orders/dt=2024-04-09/part-00000.jsonl' as file_name)"
@@ -172,3 +173,61 @@ def test_a_loaded_file_staging_never_read_unbalances_the_reconciliation(
     assert [node.split(".")[2] for node in result.failed_nodes] == [
         "assert_reconciliation_balances"
     ]
+
+
+def _layer(node: dict) -> str:
+    """The schema a model or seed belongs in, by the folder it lives in."""
+    if node["resource_type"] == "seed":
+        return "seeds"
+    folders = node["fqn"][1:-1]
+    return "quality" if folders[:2] == ["marts", "quality"] else folders[0]
+
+
+def test_each_layer_sits_in_its_schema_with_its_descriptions(landing_min_build: Build) -> None:
+    """BI connects to marts and sees nothing else; every table and described column
+    carries its YAML description as a comment (persist_docs)."""
+    nodes = [
+        node
+        for node in _manifest(landing_min_build)["nodes"].values()
+        if node["resource_type"] in {"model", "seed"}
+    ]
+    expected = {(_layer(node), node["alias"]) for node in nodes}
+    assert {schema for schema, _ in expected} == set(layers.LAYERS)
+    with layers.connect(landing_min_build.warehouse) as connection:
+        held = set(
+            connection.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema <> 'intake'"
+            ).fetchall()
+        )
+        # besides the models and seeds, only the work tables a model keeps beside itself
+        side = {
+            (schema, name)
+            for schema, name in held - expected
+            for layer, alias in expected
+            if schema == layer and name.startswith(alias + "__")
+        }
+        assert expected <= held and held - expected == side
+        comments = dict(
+            connection.execute(
+                "select schema_name || '.' || table_name, comment from duckdb_tables()"
+            ).fetchall()
+        )
+        column_comments = dict(
+            connection.execute(
+                "select schema_name || '.' || table_name || '.' || column_name, comment "
+                "from duckdb_columns()"
+            ).fetchall()
+        )
+    models = [node for node in nodes if node["resource_type"] == "model"]
+    assert all(comments[f"{_layer(node)}.{node['alias']}"] for node in models)
+    described = [
+        f"{_layer(node)}.{node['alias']}.{name}"
+        for node in models
+        for name, column in node["columns"].items()
+        if column.get("description")
+    ]
+    assert len(described) > 300
+    assert all(column_comments.get(name) for name in described), [
+        name for name in described if not column_comments.get(name)
+    ][:5]

@@ -9,10 +9,10 @@ import subprocess
 import uuid
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import LANDING_MIN, sha256
 
+from cx_warehouse import layers
 from cx_warehouse.dbt import dbt_command
 from cx_warehouse.paths import PROJECT_DIR
 
@@ -44,7 +44,7 @@ def _dbt(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def published(tmp_path: Path) -> Path:
     warehouse = tmp_path / "published.duckdb"
-    with duckdb.connect(str(warehouse)) as connection:
+    with layers.connect(warehouse, read_only=False) as connection:
         connection.execute("create table mart_nps as select 1 as nps")
     return warehouse
 
@@ -67,7 +67,7 @@ def test_plain_dbt_builds_the_dev_file_from_any_folder(tmp_path: Path, published
         )
         assert result.returncode == 0, result.stdout[-2000:]
         dev = PROJECT_DIR / relative
-        with duckdb.connect(str(dev), read_only=True) as connection:
+        with layers.connect(dev) as connection:
             assert (
                 connection.execute("select count(*) from stg_stores__loyalty_members").fetchone()[0]
                 > 0

@@ -13,6 +13,8 @@ import duckdb
 import pytest
 from conftest import Build, Generated
 
+from cx_warehouse import layers
+
 pytestmark = pytest.mark.dbt
 
 FAULT_KINDS = {
@@ -45,7 +47,7 @@ STAGED = {
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         return connection.execute(sql).fetchall()
 
 
@@ -283,11 +285,11 @@ def test_test_traffic_is_excluded(small_dataset: Generated, built: Path) -> None
     allowed = re.compile(
         r"^(stg_.*|quality_.*|int_test_traffic_identified|int_survey_responses_classified)$"
     )
-    with duckdb.connect(str(built), read_only=True) as connection:
+    with layers.connect(built) as connection:
         columns = connection.execute(
             """
             select table_name, column_name from information_schema.columns
-            where table_schema = 'main' and data_type = 'VARCHAR'
+            where table_schema <> 'intake' and data_type = 'VARCHAR'
             """
         ).fetchall()
         leaks = [
@@ -364,7 +366,7 @@ def test_timestamps_are_utc(small_dataset: Generated, built: Path) -> None:
         built,
         """
         select table_name, column_name, data_type from information_schema.columns
-        where table_schema = 'main' and column_name like '%\\_at' escape '\\'
+        where table_schema <> 'intake' and column_name like '%\\_at' escape '\\'
             and data_type != 'TIMESTAMP'
         """,
     )
@@ -409,7 +411,7 @@ def test_identifiers_are_normalised(built: Path) -> None:
         built,
         """
         select table_name, column_name from information_schema.columns
-        where table_schema = 'main' and table_name like 'stg\\_%' escape '\\'
+        where table_schema <> 'intake' and table_name like 'stg\\_%' escape '\\'
             and (column_name = 'email' or column_name like '%\\_email' escape '\\')
         """,
     )
@@ -417,7 +419,7 @@ def test_identifiers_are_normalised(built: Path) -> None:
         built,
         """
         select table_name, column_name from information_schema.columns
-        where table_schema = 'main' and table_name like 'stg\\_%' escape '\\'
+        where table_schema <> 'intake' and table_name like 'stg\\_%' escape '\\'
             and (column_name like '%phone' or column_name = 'caller_number')
         """,
     )

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import Build, Generated, generate_into
 
+from cx_warehouse import layers
 from cx_warehouse.dbt import run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -170,7 +170,7 @@ select
 
 def measure(warehouse: Path, truth: Path) -> tuple[tuple, list[tuple]]:
     """(records, precision, recall) overall and per entity."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         connection.execute(SCORED.format(truth=(truth / "record_owners.parquet").as_posix()))
         overall = connection.execute(OVERALL).fetchall()[0]
         per_entity = connection.execute(PER_ENTITY).fetchall()

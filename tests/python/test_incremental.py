@@ -33,6 +33,7 @@ import duckdb
 import pytest
 from conftest import ERASURE_KEY, Build, Generated, generate_into
 
+from cx_warehouse import layers
 from cx_warehouse.dbt import run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -123,7 +124,7 @@ def _build(landing: Path, warehouse: Path, workdir: Path, *extra: str) -> str:
 
 
 def _holds_patterns(warehouse: Path) -> bool:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         return bool(
             connection.execute(
                 "select count(*) from information_schema.tables where table_name = ?",
@@ -140,7 +141,7 @@ def _day_files(warehouse: Path, newest_erased: bool = False) -> set[str]:
         if newest_erased
         else "true"
     )
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         rows = connection.execute(
             "select distinct file_name from stg_landing__records "
             f"where partition_date is not null and {condition}"
@@ -165,14 +166,13 @@ def _differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
     with duckdb.connect() as connection:
         connection.execute(f"attach '{incremental}' as incremental (read_only)")
         connection.execute(f"attach '{full}' as full_refresh (read_only)")
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "select table_name from information_schema.tables "
-                "where table_catalog = 'full_refresh' and table_schema = 'main' "
+        tables = dict(
+            connection.execute(
+                "select table_name, table_schema from information_schema.tables "
+                "where table_catalog = 'full_refresh' and table_schema <> 'intake' "
                 "and table_type = 'BASE TABLE' order by 1"
             ).fetchall()
-        ]
+        )
         assert "fct_customer_journey" in tables and "stg_shop__events" in tables
         for table in sorted(set(tables) - BUILD_LOGS):
             columns = [
@@ -186,12 +186,13 @@ def _differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
                 if row[0] not in BOOKKEEPING
             ]
             listed = ", ".join(f'"{column}"' for column in columns)
+            name = f'"{tables[table]}"."{table}"'
             counts = []
             for left, right in (("incremental", "full_refresh"), ("full_refresh", "incremental")):
                 counts.append(
                     connection.execute(
-                        f'select count(*) from (select {listed} from {left}.main."{table}" '
-                        f'except all select {listed} from {right}.main."{table}")'
+                        f"select count(*) from (select {listed} from {left}.{name} "
+                        f"except all select {listed} from {right}.{name})"
                     ).fetchone()[0]
                 )
             if any(counts):
@@ -350,7 +351,7 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
         _deliver_reference(generated.landing, landing, erasures)
         held_files = _day_files(warehouse) if delivery else set()
         if drop_hashes:
-            with duckdb.connect(str(warehouse)) as connection:
+            with layers.connect(warehouse, read_only=False) as connection:
                 connection.execute(f"drop table {HELD_PATTERNS}")
         log = _build(landing, warehouse, tmp_path / f"incremental-{delivery}", *extra)
         assert _holds_patterns(warehouse), f"delivery {delivery}"
@@ -359,7 +360,7 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
             # the search found held lines to erase (else the comparison proves nothing)
             assert _day_files(warehouse, newest_erased=True) & held_files, delivery
 
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         query = "select count(distinct loaded_at) from {}"
         runs = {
             model: connection.execute(query.format(model)).fetchone()[0] for model in KEEPS_HISTORY
@@ -368,7 +369,7 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
 
     full = tmp_path / "full.duckdb"
     _build(landing, full, tmp_path / "full", "--full-refresh")
-    with duckdb.connect(str(full), read_only=True) as connection:
+    with layers.connect(full) as connection:
         joined = connection.execute(
             "select sessions.event_count from int_sessions_aggregated as sessions"
             " inner join stg_shop__events as events"
@@ -406,7 +407,7 @@ def test_journey_steps_rebuild_the_parties_whose_touchpoints_changed(
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(small_build.warehouse, warehouse)
     columns = "touchpoint_id, journey_id, journey_stage, step_in_journey, is_repeat_purchase"
-    with duckdb.connect(str(warehouse)) as connection:
+    with layers.connect(warehouse, read_only=False) as connection:
         before = connection.execute(f"select {columns} from int_journey_steps").fetchall()
         # a party of several touchpoints, one of them anchored (so every input is set)
         touchpoint, party = connection.execute(
@@ -424,7 +425,7 @@ def test_journey_steps_rebuild_the_parties_whose_touchpoints_changed(
                 [touchpoint],
             )
     _build(small_dataset.landing, warehouse, tmp_path, "--select", "int_journey_steps")
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         after = connection.execute(f"select {columns} from int_journey_steps").fetchall()
         stale = connection.execute(
             "select count(*) from int_journey_steps where journey_id = 'stale'"

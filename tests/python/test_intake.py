@@ -9,12 +9,11 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 from conftest import LANDING_MIN
 
-from cx_warehouse import intake
+from cx_warehouse import intake, layers
 from cx_warehouse.paths import PROJECT_DIR
 
 PII = b"secret.person@example.com"
@@ -181,7 +180,7 @@ def test_held_files_are_not_read_again(tmp_path: Path, monkeypatch: pytest.Monke
     assert read == [new], "only the new file is read"
     assert _by_name(second)[new.relative_to(landing).as_posix()].has_records
     assert intake.run_id(database) == first.run_id
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with layers.connect(database) as connection:
         assert connection.execute("select count(*) from intake.landing_files").fetchone()[0] == len(
             first.files
         )

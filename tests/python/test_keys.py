@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import ERASURE_KEY, LANDING_MIN
 
+from cx_warehouse import layers
 from cx_warehouse.cli import main
 from cx_warehouse.dbt import run_dbt
 
@@ -48,7 +48,7 @@ def _build(tmp_path: Path, key: str, *extra: str):
 
 
 def _member_keys(tmp_path: Path) -> set[str]:
-    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as connection:
+    with layers.connect(tmp_path / "w.duckdb") as connection:
         rows = connection.execute("select loyalty_member_id from stg_stores__loyalty_members")
         return {row[0] for row in rows.fetchall()}
 

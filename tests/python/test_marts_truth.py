@@ -10,6 +10,8 @@ import duckdb
 import pytest
 from conftest import Build, Generated
 
+from cx_warehouse import layers
+
 pytestmark = pytest.mark.dbt
 
 # Per mart: its survey type, and its positive / negative counts as SQL over the mart.
@@ -49,7 +51,7 @@ def _mart_cells(warehouse: Path) -> set[tuple]:
         f" sum({positive}), sum({negative}), sum(score_sum) from {mart} group by all"
         for mart, (survey, positive, negative) in MARTS.items()
     ]
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         return set(connection.execute(" union all ".join(selects)).fetchall())
 
 
@@ -74,7 +76,7 @@ def test_score_marts_match_truth(medium_dataset: Generated, medium_build: Build)
 def test_mart_cells_partition_the_responses(medium_build: Build) -> None:
     """Each counted response sits in exactly one cell: the marts' responses add up to
     fct_survey_responses, and fct_survey_responses to int_survey_responses_counted."""
-    with duckdb.connect(str(medium_build.warehouse), read_only=True) as connection:
+    with layers.connect(medium_build.warehouse) as connection:
         marts, fact, counted = connection.execute(
             "select"
             " (select sum(responses) from mart_nps) + (select sum(responses) from mart_csat)"

@@ -23,6 +23,7 @@ from conftest import LANDING_MIN, file_digests, sha256
 
 import cx_warehouse.dbt
 import cx_warehouse.publish
+from cx_warehouse import layers
 from cx_warehouse.cli import main
 from cx_warehouse.dbt import DbtResult
 from cx_warehouse.publish import build_path
@@ -70,7 +71,7 @@ def _logged(root: Path, name: str, text: str) -> Callable[[], bool]:
 
 
 def _landed_files(warehouse: Path) -> set[str]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         rows = connection.execute("select distinct file_name from stg_landing__records").fetchall()
     return {row[0] for row in rows}
 
@@ -284,7 +285,7 @@ def test_bad_files_are_quarantined_and_the_rest_loads(
     warnings = [line for line in err.splitlines() if "WARNING" in line and "landing file" in line]
     assert len(warnings) == 4, warnings  # bad lines, unreadable file, bad day, unknown entity
     warehouse = in_process
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         quarantined = connection.execute(
             "select file_name, rule, line_number, is_whole_file from quality_quarantine"
             " where rule in ('invalid_encoding', 'line_too_long', 'unreadable_file')"

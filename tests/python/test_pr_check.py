@@ -39,7 +39,8 @@ def checkout(tmp_path: Path):
         _git("worktree", "remove", "--force", str(path))
 
 
-def _pr_check(checkout: Path) -> subprocess.CompletedProcess:
+def _script(checkout: Path, name: str) -> subprocess.CompletedProcess:
+    """The checkout's ``bin/<name> HEAD``."""
     env = {
         **os.environ,
         "CXW_PYTHON": sys.executable,
@@ -47,13 +48,17 @@ def _pr_check(checkout: Path) -> subprocess.CompletedProcess:
         "CXW_ERASURE_KEY": "pr-check-test-key-0123456789",
     }
     return subprocess.run(
-        [str(checkout / "bin" / "pr-check"), "HEAD"],
+        [str(checkout / "bin" / name), "HEAD"],
         cwd=checkout,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _pr_check(checkout: Path) -> subprocess.CompletedProcess:
+    return _script(checkout, "pr-check")
 
 
 def test_no_change_builds_nothing_and_a_leaf_change_builds_the_leaf(checkout: Path) -> None:
@@ -71,3 +76,22 @@ def test_no_change_builds_nothing_and_a_leaf_change_builds_the_leaf(checkout: Pa
     assert summary.startswith("pr-check: passed:"), summary
     assert " 1 models," in summary, summary
     assert "1 of 18 suites" in leaf.stdout + leaf.stderr
+
+
+def test_the_pull_request_lints_what_changed(checkout: Path) -> None:
+    """bin/changed-sql: nothing when no SQL changed, the changed model alone, every
+    model when a macro changed (it renders into all of them)."""
+
+    def changed() -> list[str]:
+        result = _script(checkout, "changed-sql")
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    assert changed() == []
+    (checkout / "README.md").write_text("changed\n", encoding="utf-8")
+    assert changed() == []
+    mart = checkout / "models" / "marts" / "cx" / "mart_nps.sql"
+    mart.write_text(mart.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert changed() == ["models/marts/cx/mart_nps.sql"]
+    (checkout / "macros" / "new_macro.sql").write_text("", encoding="utf-8")
+    assert changed() == ["models"]

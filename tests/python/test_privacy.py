@@ -25,6 +25,8 @@ import duckdb
 import pytest
 from conftest import Build, Generated
 
+from cx_warehouse import layers
+
 pytestmark = pytest.mark.dbt
 
 RAW_LINES = (
@@ -146,7 +148,7 @@ def _varchar_columns(connection: duckdb.DuckDBPyConnection) -> dict[str, list[st
     for table, column in connection.execute(
         """
         select table_name, column_name from information_schema.columns
-        where table_schema = 'main' and data_type = 'VARCHAR'
+        where table_schema <> 'intake' and data_type = 'VARCHAR'
         order by table_name, ordinal_position
         """
     ).fetchall():
@@ -159,7 +161,7 @@ def _found(warehouse: Path, texts: set[str], phone_digits: set[str]) -> list[tup
     hits: list[tuple[str, str, str]] = []
     text_list = ", ".join("'" + text.replace("'", "''") + "'" for text in sorted(texts)) or "null"
     digit_list = ", ".join(f"'{digits}'" for digits in sorted(phone_digits)) or "null"
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         for table, columns in _varchar_columns(connection).items():
             for column in columns:
                 quoted = f'"{column}"'
@@ -214,7 +216,7 @@ def test_erased_comments_are_null(medium_dataset: Generated, medium_build: Build
         pytest.fail("no erased person commented in this dataset")
     id_list = ", ".join(f"'{response_id}'" for response_id in response_ids)
     kept = []
-    with duckdb.connect(str(medium_build.warehouse), read_only=True) as connection:
+    with layers.connect(medium_build.warehouse) as connection:
         columns = _varchar_columns(connection)
         for table, names in columns.items():
             if "response_id" in names and "comment" in names:

@@ -29,6 +29,7 @@ import pytest
 from conftest import ERASURE_KEY, landing_with_leak_cases
 from test_privacy import linked_identifiers
 
+from cx_warehouse import layers
 from cx_warehouse.bi import pii_columns
 from cx_warehouse.cli import main
 
@@ -143,7 +144,7 @@ def test_the_sweep_knows_the_erased_persons(swept: dict) -> None:
 def test_no_table_holds_an_erased_identifier(swept: dict) -> None:
     pattern = _pattern(set(swept["forms"]))
     hits = []
-    with duckdb.connect(str(swept["warehouse"]), read_only=True) as connection:
+    with layers.connect(swept["warehouse"]) as connection:
         tables = connection.execute(
             "select table_schema, table_name from information_schema.tables"
         ).fetchall()
@@ -187,7 +188,7 @@ def test_the_bi_file_holds_the_marts_and_no_personal_column(swept: dict) -> None
     assert {"mart_nps", "dim_customers", "mart_detractor_followups"} <= set(marts)
     assert any(marts.values()), "some mart column is tagged pii"
     bi_file = swept["warehouse"].with_name("warehouse_bi.duckdb")
-    with duckdb.connect(str(bi_file), read_only=True) as connection:
+    with layers.connect(bi_file) as connection:
         columns = connection.execute(
             "select table_name, column_name from duckdb_columns() where not internal"
         ).fetchall()
@@ -197,7 +198,7 @@ def test_the_bi_file_holds_the_marts_and_no_personal_column(swept: dict) -> None
     assert set(held) == set(marts)
     assert all(not (held[table] & marts[table]) for table in marts)
     assert "customer_id" in held["mart_detractor_followups"]
-    with duckdb.connect(str(bi_file), read_only=True) as connection:
+    with layers.connect(bi_file) as connection:
         described = connection.execute(
             "select count(*) from duckdb_columns() where not internal and comment is null"
         ).fetchone()[0]
@@ -217,7 +218,7 @@ def test_keys_are_keyed_hashes_under_the_secret(swept: dict) -> None:
         inner = hashlib.sha256(f"{ERASURE_KEY}:{text}".encode()).hexdigest()
         return hashlib.sha256(f"{ERASURE_KEY}{inner}".encode()).hexdigest()
 
-    with duckdb.connect(str(swept["warehouse"]), read_only=True) as connection:
+    with layers.connect(swept["warehouse"]) as connection:
         members = {
             row[0]
             for row in connection.execute(

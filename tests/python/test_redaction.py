@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from conftest import LANDING_MIN, dbt_build, landing_with_leak_cases
 
+from cx_warehouse import layers
 from cx_warehouse.dbt import run_dbt
 
 pytestmark = pytest.mark.dbt
@@ -42,7 +43,7 @@ def test_erasure_reaches_comments_national_phones_and_broken_lines(tmp_path: Pat
     landing = landing_with_leak_cases(tmp_path / "landing")
     build = dbt_build(landing, tmp_path / "build")
     assert build.result.ok, build.result.reason()
-    with duckdb.connect(str(build.warehouse), read_only=True) as connection:
+    with layers.connect(build.warehouse) as connection:
         staged = dict(
             connection.execute(
                 "select response_id, (comment, respondent_phone, is_erased) "

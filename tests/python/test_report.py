@@ -14,11 +14,10 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import Build, sha256
 
-from cx_warehouse import report
+from cx_warehouse import layers, report
 from cx_warehouse.cli import main
 from cx_warehouse.validate import VALIDATION_RESULT_NAME
 
@@ -80,7 +79,7 @@ def test_report_renders_in_chromium_with_data_in_every_chart(
 
     assert CHROMIUM.is_file(), f"{CHROMIUM} missing: apt-get install chromium (.ci/run does)"
     warehouse = _copy(medium_build, tmp_path / "data" / "warehouse.duckdb")
-    with duckdb.connect(str(warehouse)) as connection:
+    with layers.connect(warehouse, read_only=False) as connection:
         # A comment is customer text: the page must show it, never run it.
         connection.execute(
             "update mart_detractor_followups set comment = ? where response_id = "
@@ -121,7 +120,7 @@ def test_report_renders_in_chromium_with_data_in_every_chart(
     assert not injected, "a comment's markup must not run"
     assert INJECTED_COMMENT in text
     assert "No validation result beside this warehouse" in text
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         followups = connection.execute("select count(*) from mart_detractor_followups").fetchone()
     assert f"Detractor follow-ups ({followups[0]})" in text
     assert screenshot.stat().st_size > 50_000
@@ -146,7 +145,7 @@ def test_monthly_scores_roll_up_the_counted_answers(medium_build: Build) -> None
     """The report's months equal NPS, CSAT and CES computed straight from the answers,
     and its margin formulas equal the marts' SQL on every cell."""
     assert medium_build.result.ok, medium_build.result.reason()
-    with duckdb.connect(str(medium_build.warehouse), read_only=True) as connection:
+    with layers.connect(medium_build.warehouse) as connection:
         connection.execute("set TimeZone = 'UTC'")
         series = report._monthly_scores(connection)
         direct = connection.execute(
@@ -215,7 +214,7 @@ def test_report_shows_the_last_validation(
 def test_report_on_empty_marts(small_build: Build, tmp_path: Path) -> None:
     """A warehouse with no answers yet still gets a report, with empty charts."""
     warehouse = _copy(small_build, tmp_path / "warehouse.duckdb")
-    with duckdb.connect(str(warehouse)) as connection:
+    with layers.connect(warehouse, read_only=False) as connection:
         for table in report.REQUIRED_TABLES:
             connection.execute(f"delete from {table}")
     assert main(["-q", "report", "--warehouse", str(warehouse)]) == 0
@@ -243,8 +242,8 @@ def test_not_a_duckdb_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 def test_a_missing_mart_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as connection:
-        connection.execute("create table mart_nps (month date)")
+    with layers.connect(warehouse, read_only=False) as connection:
+        connection.execute("create schema marts; create table marts.mart_nps (month date)")
     assert main(["report", "--warehouse", str(warehouse)]) == 2
     line = _error_line(capsys)
     assert "no mart_csat, mart_ces" in line and "mart_nps," not in line

@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import Build
 
+from cx_warehouse import layers
 from cx_warehouse.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.dbt
@@ -38,7 +38,7 @@ def test_mf_answers_while_a_reader_holds_the_warehouse(
 ) -> None:
     project = _project_copy(tmp_path, landing_min_build)
     mf = Path(sys.executable).parent / "mf"
-    with duckdb.connect(str(landing_min_build.warehouse), read_only=True) as reader:
+    with layers.connect(landing_min_build.warehouse) as reader:
         expected = reader.execute("select sum(responses) from mart_nps").fetchone()[0]
         result = subprocess.run(
             [str(mf), "query", "--metrics", "ces,nps,nps_responses", "--order", "nps"],

@@ -18,10 +18,10 @@ import os
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import ERASURE_KEY, dbt_build, generate_into
 
+from cx_warehouse import layers
 from cx_warehouse.dbt import run_dbt
 
 pytest.importorskip("pyspark")
@@ -72,10 +72,11 @@ def session(builds: dict):
     session.stop()
 
 
-def _marts(target_path: Path) -> list[str]:
+def _marts(target_path: Path) -> list[tuple[str, str]]:
+    """(schema, name) of every model under models/marts: its layer (marts, quality)."""
     manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
     return sorted(
-        node["name"]
+        (node["schema"], node["name"])
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"
         and node["original_file_path"].startswith("models/marts/")
@@ -137,15 +138,16 @@ def test_every_mart_is_the_same_on_spark(builds: dict, session) -> None:
     assert len(marts) >= 10
     differences: list[str] = []
     compared = 0
-    with duckdb.connect(str(builds["duckdb"].warehouse), read_only=True) as connection:
-        for name in marts:
-            columns = [row[0] for row in connection.execute(f"describe {name}").fetchall()]
-            spark_frame = session.table(f"{SCHEMA}.{name}")
+    with layers.connect(builds["duckdb"].warehouse) as connection:
+        for schema, name in marts:
+            table = f"{schema}.{name}"
+            columns = [row[0] for row in connection.execute(f"describe {table}").fetchall()]
+            spark_frame = session.table(table)
             assert sorted(spark_frame.columns) == sorted(columns), name
             selected = ", ".join(columns)
             duck_rows = [
                 tuple(_value(cell) for cell in row)
-                for row in connection.execute(f"select {selected} from {name}").fetchall()
+                for row in connection.execute(f"select {selected} from {table}").fetchall()
             ]
             spark_rows = [
                 tuple(_value(row[column]) for column in columns)
@@ -161,6 +163,6 @@ def test_expectation_suites_pass_on_spark(builds: dict, session, tmp_path: Path)
     from cx_warehouse.validate import format_summary, validate_spark
 
     # Strict: the warnings (meta.severity warn) must hold on Spark too.
-    report = validate_spark(SCHEMA, session=session, docs_dir=tmp_path / "docs", strict=True)
+    report = validate_spark(session=session, docs_dir=tmp_path / "docs", strict=True)
     assert report.suites and all(result.rows is not None for result in report.suites)
     assert report.ok, format_summary(report) + "\n" + report.reason()

@@ -10,11 +10,13 @@ import duckdb
 import pytest
 from conftest import Build, Generated
 
+from cx_warehouse import layers
+
 pytestmark = pytest.mark.dbt
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with layers.connect(warehouse) as connection:
         return connection.execute(sql).fetchall()
 
 

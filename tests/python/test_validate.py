@@ -17,6 +17,7 @@ import pytest
 from conftest import Build, Generated, sha256
 
 import cx_warehouse.dbt
+from cx_warehouse import layers
 from cx_warehouse.cli import main
 from cx_warehouse.dbt import DbtResult
 from cx_warehouse.publish import build_and_publish, build_path
@@ -117,7 +118,7 @@ def _copy_warehouse(build: Build, target: Path) -> Path:
 
 
 def _execute(warehouse: Path, sql: str) -> None:
-    with duckdb.connect(str(warehouse)) as connection:
+    with layers.connect(warehouse, read_only=False) as connection:
         connection.execute(sql)
         connection.execute("checkpoint")
 
@@ -441,15 +442,13 @@ def test_spark_validation_honours_severity(tmp_path: Path, monkeypatch: pytest.M
     (suites / "mart_days.json").write_text(json.dumps(suite), encoding="utf-8")
     session = spark_session(spark_dir)
     try:
-        session.sql("create database severity")
+        session.sql("create database marts")
         session.sql(
-            "create table severity.mart_days using parquet as "
+            "create table marts.mart_days using parquet as "
             "select * from values ('a', 1), ('b', 3) as days(day_id, gap)"
         )
         lenient, strict = (
-            validate_spark(
-                "severity", session=session, suites_dir=suites, write_docs=False, strict=flag
-            )
+            validate_spark(session=session, suites_dir=suites, write_docs=False, strict=flag)
             for flag in (False, True)
         )
     finally:
@@ -536,7 +535,7 @@ def test_run_publishes_only_a_build_that_validates(
     built_from["file"] = clean
     assert main(["-q", "run"]) == 0
     assert "validation passed" in capsys.readouterr().out
-    with duckdb.connect(str(published), read_only=True) as connection:
+    with layers.connect(published) as connection:
         assert connection.execute("select value from marker").fetchone()[0] == 2
     assert not build_path(published).exists()
 
@@ -565,8 +564,8 @@ def test_built_only_runs_the_suites_of_built_tables_and_reads_the_rest_deferred(
     _suite(suites, "built", "built", {"parents": "(select count(*) from parent)"})
     _suite(suites, "unbuilt", "parent", {})
     state, pull_request = tmp_path / "warehouse.duckdb", tmp_path / "pr.duckdb"
-    _execute(state, "create table parent as select * from range(2) as t(id)")
-    _execute(pull_request, "create table built as select 1 as id")
+    _execute(state, "create schema staging; create table staging.parent as from range(2) t(id)")
+    _execute(pull_request, "create schema marts; create table marts.built as select 1 as id")
 
     report = validate_warehouse(
         pull_request, suites_dir=suites, write_docs=False, built_only=True, defer_to=state
