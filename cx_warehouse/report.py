@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -69,8 +69,21 @@ REQUIRED_TABLES = (
     "quality_reconciliation",
 )
 SURVEYS = ("nps", "csat", "ces")
-# The dimensions of mart_nps, mart_csat and mart_ces a reader can slice the months by.
+# The dimensions of mart_nps, mart_csat and mart_ces a reader can slice the months by;
+# a store is sliced on the answers (ANSWERS), the marts have no store.
 SLICES = ("channel", "trigger_type", "country")
+# Every counted answer as a cell of one answer with the marts' count columns, so that a
+# measure's SQL sums answers at a grain no mart holds (a store, omnichannel journeys).
+ANSWERS = (
+    "(select responses.survey_type, responses.submitted_month as month, "
+    "responses.store_id, journeys.is_omnichannel, 1 as responses, "
+    "cast(responses.is_promoter as int) as promoters, "
+    "cast(responses.is_detractor as int) as detractors, "
+    "cast(responses.is_satisfied as int) as satisfied_responses, "
+    "responses.score as score_sum, responses.score * responses.score as score_sq_sum "
+    "from fct_survey_responses as responses left join fct_journeys as journeys "
+    "on responses.journey_id = journeys.journey_id) as answers"
+)
 
 
 class ReportError(Exception):
@@ -309,26 +322,36 @@ def _interval(label: str, figure: Figure, measure: Measure, minimum: int) -> Int
     )
 
 
-def _slice_options(connection, m: Messages) -> list[tuple[str, str, str]]:
-    """``(id, dimension, label)`` of every slice the page offers, ``all`` first."""
-    options = [("all", "", m("page.slice_all"))]
+def _slice_options(connection, m: Messages) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The slices the page offers as ``(group, [(id, label), ...])``, ``all`` first."""
+    groups = [("", [("all", m("page.slice_all"))])]
     for dimension in SLICES:
-        codes = [
-            row[0]
-            for row in connection.execute(
-                f"select distinct {dimension} from mart_nps order by 1"
-            ).fetchall()
+        codes = connection.execute(f"select distinct {dimension} from mart_nps order by 1")
+        options = [
+            (f"{dimension}={code}", _label(m, dimension, code)) for (code,) in codes.fetchall()
         ]
-        for code in codes:
-            options.append((f"{dimension}={code}", dimension, _label(m, dimension, code)))
-    return options
+        groups.append((m(f"slice.{dimension}"), options))
+    stores = connection.execute(
+        "select distinct store_id from fct_survey_responses where store_id is not null order by 1"
+    )
+    options = [
+        (f"store_id={store}", m("page.store", store=store)) for (store,) in stores.fetchall()
+    ]
+    groups.append((m("slice.store_id"), options))
+    return groups
 
 
-def _where(slice_id: str) -> str:
+def sliced(measure: Measure, slice_id: str) -> tuple[Measure, str]:
+    """The measure and the ``where`` clause of one slice (``channel=web``)."""
     if slice_id == "all":
-        return ""
+        return measure, ""
     dimension, code = slice_id.split("=", 1)
-    return f"where {dimension} = '{code.replace(chr(39), chr(39) * 2)}'"
+    condition = f"{dimension} = '{code.replace(chr(39), chr(39) * 2)}'"
+    if dimension == "store_id":
+        return replace(
+            measure, mart=ANSWERS
+        ), f"where survey_type = '{measure.survey}' and {condition}"
+    return measure, f"where {condition}"
 
 
 def _monthly_charts(connection, m: Messages, measures_: dict[str, Measure], minimum: int):
@@ -339,8 +362,9 @@ def _monthly_charts(connection, m: Messages, measures_: dict[str, Measure], mini
     charts, overall = [], {}
     for survey, measure in measures_.items():
         slices = []
-        for slice_id, _, _ in options:
-            points = monthly(connection, measure, where=_where(slice_id))
+        for slice_id in [slice_id for _, group in options for slice_id, _ in group]:
+            over, where = sliced(measure, slice_id)
+            points = monthly(connection, over, where=where)
             if slice_id == "all":
                 overall[survey] = points
             slices.append(
@@ -355,7 +379,7 @@ def _monthly_charts(connection, m: Messages, measures_: dict[str, Measure], mini
         charts.append(
             charts_.monthly_chart(f"{survey}_by_month", m, slices, survey, digits[survey])
         )
-    return charts, overall, [(slice_id, label) for slice_id, _, label in options]
+    return charts, overall, options
 
 
 def _nps_by_channel_and_trigger(connection, m: Messages, nps_: Measure, minimum: int):
@@ -438,20 +462,13 @@ def _emotional_curve(connection, m: Messages, minimum: int) -> charts_.Chart:
 def _omnichannel(connection, m: Messages, measures_: dict[str, Measure], minimum: int):
     """Each survey's headline figure in omnichannel against single-channel journeys:
     the answers' counts summed per group, with the measures' SQL."""
-    answers = (
-        "(select responses.survey_type, journeys.is_omnichannel, 1 as responses, "
-        "cast(responses.is_promoter as int) as promoters, "
-        "cast(responses.is_detractor as int) as detractors, "
-        "cast(responses.is_satisfied as int) as satisfied_responses, "
-        "responses.score as score_sum, responses.score * responses.score as score_sq_sum "
-        "from fct_survey_responses as responses inner join fct_journeys as journeys "
-        "on responses.journey_id = journeys.journey_id) as answers"
-    )
     groups = {}
     for survey, measure in measures_.items():
-        over_answers = Measure(**{**measure.__dict__, "mart": answers})
         points = figures(
-            connection, over_answers, ("is_omnichannel",), f"where survey_type = '{survey}'"
+            connection,
+            replace(measure, mart=ANSWERS),
+            ("is_omnichannel",),
+            f"where survey_type = '{survey}' and is_omnichannel is not null",
         )
         groups[survey] = [
             _interval(
@@ -712,7 +729,7 @@ def _followups(connection, m: Messages) -> list[list[str]]:
         ]
         callback = m.label("callback", invited) if invited else ""
         if invited in IN_STORE and store:
-            callback = m("followups.store", store=store)
+            callback = m("page.store", store=store)
         table.append(
             [
                 customer or m("followups.unknown_customer"),

@@ -384,6 +384,23 @@ def test_figures_come_from_the_macros_on_summed_counts(medium_build: Build) -> N
             assert point.figure.margin == pytest.approx(row[5], nan_ok=True), (survey, row)
     with duckdb.connect(str(medium_build.warehouse), read_only=True) as connection:
         by_cell = report.monthly(connection, measures["nps"], grain[1:])
+        # A store, which no mart holds: the measures' SQL over the answers themselves.
+        store = connection.execute(
+            "select min(store_id) from fct_survey_responses where survey_type = 'nps'"
+        ).fetchall()[0][0]
+        over_answers, where = report.sliced(measures["nps"], f"store_id={store}")
+        by_store = report.monthly(connection, over_answers, where=where)
+        store_direct = connection.execute(
+            "select submitted_month, count(*), 100.0 * (count(*) filter (where is_promoter) "
+            "- count(*) filter (where is_detractor)) / count(*) from fct_survey_responses "
+            "where survey_type = 'nps' and store_id = ? group by 1 order by 1",
+            [store],
+        ).fetchall()
+    assert [(point.month, point.figure.n) for point in by_store] == [
+        (month, n) for month, n, _ in store_direct
+    ]
+    for point, (_, _, nps) in zip(by_store, store_direct, strict=True):
+        assert point.figure.value == pytest.approx(nps)
     for point in by_cell:
         previous_nps, significant = previous[(point.month, *point.key)]
         if point.previous is None:
