@@ -19,7 +19,7 @@ import duckdb
 import pytest
 from conftest import Build, sha256
 
-from cx_warehouse import report, report_text
+from cx_warehouse import report, report_figures, report_text
 from cx_warehouse.cli import main
 from cx_warehouse.report_charts import Interval
 from cx_warehouse.validate import VALIDATION_RESULT_NAME
@@ -319,8 +319,8 @@ def test_intervals_are_cut_at_the_scale() -> None:
 
 
 def test_the_minimum_sample_is_the_macros_significance_minimum() -> None:
-    assert report.min_answers() == 30
-    sql = report.statistics().is_significant_difference("a", "ma", "b", "mb", "na", "nb")
+    assert report_figures.min_answers() == 30
+    sql = report_figures.statistics().is_significant_difference("a", "ma", "b", "mb", "na", "nb")
     assert "(na) >= 30" in sql and "(nb) >= 30" in sql
 
 
@@ -331,7 +331,7 @@ def test_figures_come_from_the_macros_on_summed_counts(medium_build: Build) -> N
     assert medium_build.result.ok, medium_build.result.reason()
     with duckdb.connect(str(medium_build.warehouse), read_only=True) as connection:
         connection.execute("set TimeZone = 'UTC'")
-        measures = report.measures(connection)
+        measures = report_figures.measures(connection)
         direct = connection.execute(
             """
             select survey_type, submitted_month, count(*),
@@ -345,12 +345,12 @@ def test_figures_come_from_the_macros_on_summed_counts(medium_build: Build) -> N
         got = {
             (survey, point.month): point
             for survey, measure in measures.items()
-            for point in report.monthly(connection, measure)
+            for point in report_figures.monthly(connection, measure)
         }
         grain = ("month", "trigger_type", "channel", "country")
         cells = {
             survey: (
-                report.figures(connection, measure, grain),
+                report_figures.figures(connection, measure, grain),
                 connection.execute(
                     f"select {', '.join(grain)}, {value}, {margin} from {measure.mart} "
                     f"order by {', '.join(grain)}"
@@ -383,13 +383,13 @@ def test_figures_come_from_the_macros_on_summed_counts(medium_build: Build) -> N
             assert point.figure.value == pytest.approx(row[4], nan_ok=True), (survey, row)
             assert point.figure.margin == pytest.approx(row[5], nan_ok=True), (survey, row)
     with duckdb.connect(str(medium_build.warehouse), read_only=True) as connection:
-        by_cell = report.monthly(connection, measures["nps"], grain[1:])
+        by_cell = report_figures.monthly(connection, measures["nps"], grain[1:])
         # A store, which no mart holds: the measures' SQL over the answers themselves.
         store = connection.execute(
             "select min(store_id) from fct_survey_responses where survey_type = 'nps'"
         ).fetchall()[0][0]
-        over_answers, where = report.sliced(measures["nps"], f"store_id={store}")
-        by_store = report.monthly(connection, over_answers, where=where)
+        over_answers, where = report_figures.sliced(measures["nps"], f"store_id={store}")
+        by_store = report_figures.monthly(connection, over_answers, where=where)
         store_direct = connection.execute(
             "select submitted_month, count(*), 100.0 * (count(*) filter (where is_promoter) "
             "- count(*) filter (where is_detractor)) / count(*) from fct_survey_responses "
