@@ -85,11 +85,11 @@ def _too_few_trace(m: Messages, xs: list, ys: list, hovers: list, orientation: s
         y=y,
         mode="markers+text",
         marker=TOO_FEW_MARKER,
-        text=[m("chart.too_few")] * len(xs),
+        text=[m("chart.too_few")] * len(ys),
         # Above and below in turn, so that neighbours' labels do not overlap.
         textposition="middle left"
         if orientation == "h"
-        else [("top center", "bottom center")[index % 2] for index in range(len(xs))],
+        else [("top center", "bottom center")[index % 2] for index in range(len(ys))],
         textfont={"color": "#777", "size": 11},
         customdata=hovers,
         hovertemplate="%{customdata}<extra></extra>",

@@ -51,6 +51,7 @@ CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')
         name: trace.name || '',
         axis: trace.yaxis || 'y',
         x: trace.x, y: trace.y, error_x: trace.error_x || null, error_y: trace.error_y || null,
+        text: trace.text || null,
     })),
 }))"""
 # The scale of each chart's values, by its y axis (one per subplot).
@@ -210,6 +211,9 @@ def test_report_renders_in_chromium_with_data_in_every_chart(
         assert chart["rendered"], f"{chart['id']} drew nothing"
         assert chart["points"] and min(chart["points"]) > 0, f"{chart['id']}: {chart}"
         _within_scales(chart)
+        for trace in chart["traces"]:
+            if trace["name"] == "too few answers":
+                assert trace["text"] == ["too few answers"] * len(trace["y"]), chart["id"]
     drivers = next(chart for chart in charts if chart["id"] == "chart-nps_drivers")
     too_few = [trace for trace in drivers["traces"] if trace["name"] == "too few answers"]
     drawn = [trace for trace in drivers["traces"] if trace["name"] != "too few answers"]
