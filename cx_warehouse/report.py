@@ -259,7 +259,9 @@ def _emotional_curve(connection, m: Messages, minimum: int) -> charts_.Chart:
             float(low),
             float(high),
         )
-        curves.setdefault(survey, []).append((stage_label, kind_label, interval))
+        # The axis breaks a touchpoint's words over lines: the categories sit close.
+        tick = kind_label.replace(" ", "<br>")
+        curves.setdefault(survey, []).append((stage_label, tick, interval))
     return charts_.emotional_curve(m, {survey: cells for survey, cells in curves.items() if cells})
 
 

@@ -287,25 +287,25 @@ def emotional_curve(m: Messages, curves: dict[str, list[tuple[str, str, Interval
 def _curve(figure, m: Messages, survey: str, cells: list[tuple[str, str, Interval]], row: int):
     import plotly.graph_objects as go
 
-    shown = [cell for cell in cells if cell[2].shown]
-    if shown:
-        figure.add_trace(
-            go.Scatter(
-                x=[[stage for stage, _, _ in shown], [kind for _, kind, _ in shown]],
-                y=[interval.value for _, _, interval in shown],
-                error_y=_error_bars([interval for _, _, interval in shown]),
-                customdata=[_hover(m, interval, 2) for _, _, interval in shown],
-                hovertemplate="%{customdata}<extra></extra>",
-                mode="lines+markers",
-                line={"color": SURVEY_COLOURS[survey]},
-                name=m(f"survey.{survey}"),
-            ),
-            row=row,
-            col=1,
-        )
+    # Every cell on the line's axis, in journey order; too few answers leave a gap.
+    intervals = [interval for _, _, interval in cells]
+    figure.add_trace(
+        go.Scatter(
+            x=[[stage for stage, _, _ in cells], [kind for _, kind, _ in cells]],
+            y=[interval.value if interval.shown else None for interval in intervals],
+            error_y=_error_bars(intervals),
+            customdata=[_hover(m, interval, 2) for interval in intervals],
+            hovertemplate="%{customdata}<extra></extra>",
+            mode="lines+markers",
+            line={"color": SURVEY_COLOURS[survey]},
+            name=m(f"survey.{survey}"),
+        ),
+        row=row,
+        col=1,
+    )
     few = [cell for cell in cells if not cell[2].shown]
     if few:
-        values = [interval.value for _, _, interval in shown]
+        values = [interval.value for interval in intervals if interval.shown]
         level = sum(values) / len(values) if values else (few[0][2].low + few[0][2].high) / 2
         figure.add_trace(
             _too_few_trace(
