@@ -687,6 +687,8 @@ def _html(context: dict[str, Any]) -> str:
         undefined=jinja2.StrictUndefined,
     )
 
+    plotly_words = context["t"].group("plotly")
+
     def embed(chart: charts_.Chart) -> dict[str, Any]:
         return {
             "key": chart.key,
@@ -699,7 +701,15 @@ def _html(context: dict[str, Any]) -> str:
                     full_html=False,
                     include_plotlyjs=False,
                     div_id=f"chart-{chart.key}",
-                    config={"displaylogo": False, "responsive": True},
+                    config={
+                        "displaylogo": False,
+                        "responsive": True,
+                        # The page stays offline: no button sends a chart to plotly's cloud.
+                        "modeBarButtonsToRemove": ["sendChartToCloud"],
+                        # plotly's toolbar and notices in the page's language.
+                        "locale": context["lang"],
+                        "locales": {context["lang"]: {"dictionary": plotly_words}},
+                    },
                 )
             ),
         }

@@ -50,6 +50,15 @@ class Messages:
     def __call__(self, key: str, **values: object) -> str:
         return catalogue(self.lang)[key].format(**values)
 
+    def group(self, group: str) -> dict[str, str]:
+        """The messages of one table, by their key within it."""
+        prefix = f"{group}."
+        return {
+            key.removeprefix(prefix): text
+            for key, text in catalogue(self.lang).items()
+            if key.startswith(prefix)
+        }
+
     def label(self, group: str, code: object) -> str:
         """A data code (``order_delivered``) in words; a code no catalogue knows is
         shown as it is, so new data never breaks the page."""

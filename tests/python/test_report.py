@@ -264,6 +264,8 @@ def test_polish_and_czech_reports_carry_no_english_label(
         text="() => document.body.innerText",
         charts="""() => JSON.stringify(Array.from(document.querySelectorAll('.js-plotly-plot'))
             .map(gd => [gd.data, gd.layout]))""",
+        toolbar="""() => Array.from(document.querySelectorAll('.modebar-btn'))
+            .map(button => button.getAttribute('data-title'))""",
     )
     print(f"report: {output}\nscreenshot: {screenshot}")
     _assert_clean(seen)
@@ -280,6 +282,9 @@ def test_polish_and_czech_reports_carry_no_english_label(
                 word = re.compile(rf"(?<!\w){re.escape(fragment)}(?!\w)")
                 assert not word.search(seen["text"]), (key, fragment)
                 assert json.dumps(fragment) not in seen["charts"], (key, fragment)
+    # plotly's own toolbar speaks the language too, and has no button to its cloud.
+    plotly_english = set(report_text.Messages("en").group("plotly")) | {"Share chart..."}
+    assert seen["toolbar"] and not set(seen["toolbar"]) & plotly_english, seen["toolbar"]
     page = seen["text"] + seen["charts"]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         month = connection.execute("select max(month) from mart_nps").fetchall()[0][0]
