@@ -459,6 +459,7 @@ def _summary(connection, m, measures_, overall, month: date, minimum: int) -> li
         )
     else:
         sentences.append(m("summary.no_touchpoint"))
+    sentences.append(_driver_moved(connection, m, measures_["nps"], month, minimum))
     driver = connection.execute(
         "select driver, nps_difference, responses_with from mart_nps_drivers "
         "where is_significant and nps_difference < 0 order by impact_rank limit 1"
@@ -477,6 +478,36 @@ def _summary(connection, m, measures_, overall, month: date, minimum: int) -> li
         sentences.append(m("summary.no_driver"))
     # A sentence may open with a month, which Polish and Czech write in lower case.
     return [sentence[:1].upper() + sentence[1:] for sentence in sentences]
+
+
+def _drivers_held(connection) -> list[str]:
+    """mart_nps_drivers' drivers, each a flag has_<driver> of fct_survey_responses."""
+    rows = connection.execute("select distinct driver from mart_nps_drivers order by 1")
+    return [driver for (driver,) in rows.fetchall() if driver.isidentifier()]
+
+
+def _driver_moved(connection, m: Messages, nps_: Measure, month: date, minimum: int) -> str:
+    """The driver whose answers' NPS changed most against the previous month."""
+    moved = []
+    for driver in _drivers_held(connection):
+        where = f"where survey_type = 'nps' and has_{driver}"
+        for point in monthly(connection, replace(nps_, mart=ANSWERS), where=where):
+            if (
+                point.month == month
+                and point.figure.shown(minimum)
+                and point.previous is not None
+                and point.previous.figure.shown(minimum)
+            ):
+                moved.append((driver, point))
+    if not moved:
+        return m("summary.no_driver_moved")
+    driver, top = max(moved, key=lambda item: abs(item[1].previous.change))
+    return m(
+        "summary.driver_moved",
+        driver=m.label("driver", driver),
+        change=m.signed(top.previous.change),
+        n=m.number(top.figure.n, 0),
+    )
 
 
 # --------------------------------------------------------------------------- tables
@@ -502,13 +533,7 @@ def _followups(connection, m: Messages) -> list[list[str]]:
     """Whom to call back: the customer, the channel to reach them on (the one their
     answer came through) and the reason (the journey's drivers, else the comment's
     topics), newest first."""
-    drivers = [
-        row[0]
-        for row in connection.execute(
-            "select distinct driver from mart_nps_drivers order by 1"
-        ).fetchall()
-        if row[0].isidentifier()
-    ]
+    drivers = _drivers_held(connection)
     flags = "".join(f", responses.has_{driver}" for driver in drivers)
     rows = connection.execute(
         "select followups.customer_id, followups.submitted_date, followups.survey_type, "

@@ -18,11 +18,12 @@ from functools import cache
 from cx_warehouse.paths import PROJECT_DIR
 
 STATISTICS_MACROS = PROJECT_DIR / "macros" / "survey_statistics.sql"
-# Every counted answer as a cell of one answer with the marts' count columns, so that a
-# measure's SQL sums answers at a grain no mart holds (a store, omnichannel journeys).
+# Every counted answer (all of fct_survey_responses' columns) as a cell of one answer
+# with the marts' count columns, so that a measure's SQL sums answers at a grain no mart
+# holds (a store, omnichannel journeys, the answers whose journey held a driver).
 ANSWERS = (
-    "(select responses.survey_type, responses.submitted_month as month, "
-    "responses.store_id, journeys.is_omnichannel, 1 as responses, "
+    "(select responses.*, responses.submitted_month as month, "
+    "journeys.is_omnichannel, 1 as responses, "
     "cast(responses.is_promoter as int) as promoters, "
     "cast(responses.is_detractor as int) as detractors, "
     "cast(responses.is_satisfied as int) as satisfied_responses, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -224,6 +225,10 @@ def test_report_renders_in_chromium_with_data_in_every_chart(
     assert not seen["injected"], "a comment's markup must not run"
     assert INJECTED_COMMENT in seen["text"]
     assert "No validation result beside this warehouse" in seen["text"]
+    assert (
+        "The driver whose answers' NPS moved most:" in seen["text"]
+        or "No driver has enough NPS answers in both months to compare." in seen["text"]
+    )
 
     header, *rows = seen["followups"]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
@@ -393,23 +398,36 @@ def test_figures_come_from_the_macros_on_summed_counts(medium_build: Build) -> N
             assert point.figure.margin == pytest.approx(row[5], nan_ok=True), (survey, row)
     with duckdb.connect(str(medium_build.warehouse), read_only=True) as connection:
         by_cell = report_figures.monthly(connection, measures["nps"], grain[1:])
-        # A store, which no mart holds: the measures' SQL over the answers themselves.
+        # A store and a driver, which no mart holds by month: the measures' SQL over the
+        # answers themselves, against the answers counted directly.
         store = connection.execute(
             "select min(store_id) from fct_survey_responses where survey_type = 'nps'"
         ).fetchall()[0][0]
-        over_answers, where = report_figures.sliced(measures["nps"], f"store_id={store}")
-        by_store = report_figures.monthly(connection, over_answers, where=where)
-        store_direct = connection.execute(
-            "select submitted_month, count(*), 100.0 * (count(*) filter (where is_promoter) "
-            "- count(*) filter (where is_detractor)) / count(*) from fct_survey_responses "
-            "where survey_type = 'nps' and store_id = ? group by 1 order by 1",
-            [store],
-        ).fetchall()
-    assert [(point.month, point.figure.n) for point in by_store] == [
-        (month, n) for month, n, _ in store_direct
-    ]
-    for point, (_, _, nps) in zip(by_store, store_direct, strict=True):
-        assert point.figure.value == pytest.approx(nps)
+        over_answers = replace(measures["nps"], mart=report_figures.ANSWERS)
+        checks = {}
+        for condition in (f"store_id = '{store}'", "has_late_delivery"):
+            checks[condition] = (
+                report_figures.monthly(
+                    connection, over_answers, where=f"where survey_type = 'nps' and {condition}"
+                ),
+                connection.execute(
+                    "select submitted_month, count(*), 100.0 * (count(*) filter "
+                    "(where is_promoter) - count(*) filter (where is_detractor)) / count(*) "
+                    "from fct_survey_responses "
+                    f"where survey_type = 'nps' and {condition} group by 1 order by 1"
+                ).fetchall(),
+            )
+        assert report_figures.sliced(measures["nps"], f"store_id={store}") == (
+            over_answers,
+            f"where survey_type = 'nps' and store_id = '{store}'",
+        )
+    for condition, (points, direct_rows) in checks.items():
+        assert direct_rows, condition
+        assert [(point.month, point.figure.n) for point in points] == [
+            (month, n) for month, n, _ in direct_rows
+        ], condition
+        for point, (_, _, nps) in zip(points, direct_rows, strict=True):
+            assert point.figure.value == pytest.approx(nps), condition
     for point in by_cell:
         previous_nps, significant = previous[(point.month, *point.key)]
         if point.previous is None:
