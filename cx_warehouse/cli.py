@@ -24,6 +24,7 @@ from cx_warehouse import __version__
 from cx_warehouse.generator.config import ConfigError, GenerateConfig, parse_faults
 from cx_warehouse.generator.folders import landing_is_empty
 from cx_warehouse.paths import Locations
+from cx_warehouse.report_text import LANGUAGES
 
 if TYPE_CHECKING:
     from cx_warehouse.validate import ValidationReport
@@ -220,6 +221,17 @@ def add_report(subparsers: argparse._SubParsersAction) -> None:
         "write a self-contained HTML report with charts: NPS, CSAT and CES by month with "
         "their margins, NPS by channel and trigger, the journey funnel, the emotional "
         "curve, NPS drivers, response rates, detractor follow-ups and data quality.",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of every title, label, sentence, number and date (default en)",
+    )
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print the report to a PDF beside the HTML file (needs Chromium)",
     )
     parser.add_argument(
         "--warehouse",
@@ -666,17 +678,23 @@ def _validate_spark(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """``cxw report``: the CX report as one HTML file."""
-    from cx_warehouse.report import ReportError, build_report
+    from cx_warehouse.report import ReportError, build_report, print_pdf
 
     flag = "--warehouse" if args.warehouse else "CXW_WAREHOUSE"
     warehouse = args.warehouse or Locations.from_env().warehouse
     if args.output is not None and args.output.is_dir():
         raise UsageError(f"--output {args.output}: a folder, not a file")
     try:
-        written = build_report(warehouse, args.output)
+        written = build_report(warehouse, args.output, args.lang)
     except ReportError as error:
         raise UsageError(f"{flag} {error}") from None
     print(f"report: {written}")
+    if args.pdf:
+        try:
+            printed = print_pdf(written, written.with_suffix(".pdf"))
+        except ReportError as error:
+            raise CommandFailed(str(error)) from None
+        print(f"pdf: {printed}")
     return 0
 
 

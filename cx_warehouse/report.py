@@ -1,26 +1,48 @@
 """The CX report: one self-contained HTML page drawn from the published warehouse.
 
-``build_report(warehouse, output)`` opens the DuckDB file read-only, reads the CX and
-quality marts, draws plotly charts and writes a single HTML file with plotly.js
-inlined (about 5 MB), so it opens offline in any browser. Ratios are recomputed from
-the marts' additive counts at the grain shown (a month over every trigger, channel and
-country), with the formulas of ``macros/survey_statistics.sql``; margins of error are
-95 %. The last validation result is read from ``last_validation.json``, which
-``cxw validate`` and ``cxw run`` write beside the Data Docs.
+``build_report(warehouse, output, lang)`` opens the DuckDB file read-only, reads the
+CX, journey and quality marts, draws plotly charts (``report_charts``) and writes a
+single HTML file with plotly.js inlined (about 5 MB), so it opens offline in any
+browser; ``print_pdf`` has headless Chromium print it beside the HTML.
+
+No formula is written here. Where the page shows a mart's own row (a driver, a
+touchpoint) it reads the mart's figures; where it rolls cells up (a month over every
+trigger, channel and country) it sums the marts' additive counts with the SQL of
+``macros/survey_statistics.sql`` (``report_figures``), so a formula changes in one
+place. A figure from fewer answers than the macros' minimum for significance
+(``significance_min_responses``, 30) is shown as "too few answers", and intervals are
+cut at the ends of their scale. Words, numbers and dates come from the catalogue of
+the chosen language (``report_text``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import os
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import subprocess
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from cx_warehouse import layers
+from cx_warehouse import report_charts as charts_
+from cx_warehouse.report_charts import Interval
+from cx_warehouse.report_figures import (
+    ANSWERS,
+    Comparison,
+    Figure,
+    Measure,
+    Point,
+    figures,
+    measures,
+    min_answers,
+    monthly,
+    months_before,
+    sliced,
+)
+from cx_warehouse.report_text import NO_VALUE, Messages
 from cx_warehouse.validate import VALIDATION_RESULT_NAME, default_docs_dir
 
 log = logging.getLogger(__name__)
@@ -28,6 +50,18 @@ log = logging.getLogger(__name__)
 REPORT_NAME = "cx_report.html"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "report.html.j2"
+# Debian's chromium prints the PDF; CXW_CHROMIUM names another Chromium or Chrome.
+CHROMIUM = Path(os.environ.get("CXW_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Every table the report reads; a warehouse without one of them is refused.
 REQUIRED_TABLES = (
@@ -38,64 +72,21 @@ REQUIRED_TABLES = (
     "mart_touchpoint_scores",
     "mart_nps_drivers",
     "mart_detractor_followups",
-    "mart_journey_funnel",
+    "fct_survey_responses",
+    "fct_journeys",
+    "journey_stages",
+    "survey_scales",
     "quality_quarantine",
     "quality_reconciliation",
 )
-FUNNEL_STAGES = ("awareness", "consideration", "purchase", "service", "loyalty")
-SURVEY_SCALES = {"nps": "0-10", "csat": "1-5", "ces": "1-7 (7 = very easy)"}
-FOLLOWUP_COLUMNS = (
-    ("submitted_date", "answered"),
-    ("survey_type", "survey"),
-    ("score", "score"),
-    ("trigger_type", "trigger"),
-    ("channel", "channel"),
-    ("customer_segment", "segment"),
-    ("customer_net_revenue_pln", "net revenue (PLN)"),
-    ("topics", "topics"),
-    ("comment", "comment"),
-    ("has_followup_within_48h", "follow-up ≤ 48 h"),
-    ("next_score", "next score"),
-)
-Z_95 = 1.96
+SURVEYS = ("nps", "csat", "ces")
+# The dimensions of mart_nps, mart_csat and mart_ces a reader can slice the months by;
+# a store is sliced on the answers (report_figures.ANSWERS), the marts have no store.
+SLICES = ("channel", "trigger_type", "country")
 
 
 class ReportError(Exception):
     """The report cannot be made from this warehouse: a one-line reason."""
-
-
-# --------------------------------------------------------------------------- statistics
-# The same formulas as macros/survey_statistics.sql, applied to counts summed in Python.
-
-
-def nps(promoters: float, detractors: float, responses: float) -> float | None:
-    """100 x (promoters - detractors) / responses."""
-    return 100.0 * (promoters - detractors) / responses if responses else None
-
-
-def nps_margin(promoters: float, detractors: float, responses: float) -> float | None:
-    """1.96 x 100 x sqrt((p + d - (p - d)^2) / n), p and d the shares."""
-    if not responses:
-        return None
-    p, d = promoters / responses, detractors / responses
-    return Z_95 * 100.0 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / responses)
-
-
-def share_margin(successes: float, responses: float) -> float | None:
-    """A share's margin in points: 1.96 x 100 x sqrt(p (1 - p) / n)."""
-    if not responses:
-        return None
-    p = successes / responses
-    return Z_95 * 100.0 * math.sqrt(p * (1 - p) / responses)
-
-
-def mean_margin(score_sum: float, score_sq_sum: float, responses: float) -> float | None:
-    """1.96 x s / sqrt(n), s^2 the sample variance (n - 1) from the sums; n >= 2."""
-    n = responses
-    if n < 2:
-        return None
-    spread = n * score_sq_sum - score_sum * score_sum
-    return Z_95 * math.sqrt(max(spread, 0.0) / (n * n * (n - 1)))
 
 
 # --------------------------------------------------------------------------- reading
@@ -123,379 +114,490 @@ def _connect(warehouse: Path):
     return connection
 
 
-def _frame(connection, query: str):
-    return connection.execute(query).df()
+def _label(m: Messages, dimension: str, code: object) -> str:
+    """A slice's value in words: countries by CLDR, other codes by the catalogue."""
+    if dimension == "country":
+        from babel import Locale
+
+        return Locale.parse(m.lang).territories.get(str(code), m.label("country", code))
+    return m.label(dimension.removesuffix("_type"), code)
 
 
-def _monthly_scores(connection):
-    """NPS, CSAT and CES per month over every trigger, channel and country."""
-    nps_rows = _frame(
-        connection,
-        "select month, sum(responses) as n, sum(promoters) as p, sum(detractors) as d "
-        "from mart_nps group by month order by month",
+def _interval(label: str, figure: Figure, measure: Measure, minimum: int) -> Interval:
+    return Interval(
+        label,
+        figure.value,
+        figure.margin,
+        figure.n,
+        figure.shown(minimum),
+        measure.low,
+        measure.high,
     )
-    csat_rows = _frame(
-        connection,
-        "select month, sum(responses) as n, sum(satisfied_responses) as s "
-        "from mart_csat group by month order by month",
-    )
-    ces_rows = _frame(
-        connection,
-        "select month, sum(responses) as n, sum(score_sum) as x, sum(score_sq_sum) as x2 "
-        "from mart_ces group by month order by month",
-    )
-    series = {
-        "nps": [
-            (r.month, nps(r.p, r.d, r.n), nps_margin(r.p, r.d, r.n), int(r.n))
-            for r in nps_rows.itertuples()
-        ],
-        "csat": [
-            (r.month, 100.0 * r.s / r.n, share_margin(r.s, r.n), int(r.n))
-            for r in csat_rows.itertuples()
-        ],
-        "ces": [
-            (r.month, r.x / r.n, mean_margin(r.x, r.x2, r.n), int(r.n))
-            for r in ces_rows.itertuples()
-        ],
-    }
-    return series
 
 
-def _nps_by(connection, dimension: str):
-    rows = _frame(
-        connection,
-        f"select {dimension} as label, sum(responses) as n, sum(promoters) as p, "
-        f"sum(detractors) as d from mart_nps group by 1 order by 1",
+def _slice_options(connection, m: Messages) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The slices the page offers as ``(group, [(id, label), ...])``, ``all`` first."""
+    groups = [("", [("all", m("page.slice_all"))])]
+    for dimension in SLICES:
+        codes = connection.execute(f"select distinct {dimension} from mart_nps order by 1")
+        options = [
+            (f"{dimension}={code}", _label(m, dimension, code)) for (code,) in codes.fetchall()
+        ]
+        groups.append((m(f"slice.{dimension}"), options))
+    stores = connection.execute(
+        "select distinct store_id from fct_survey_responses where store_id is not null order by 1"
     )
+    options = [
+        (f"store_id={store}", m("page.store", store=store)) for (store,) in stores.fetchall()
+    ]
+    groups.append((m("slice.store_id"), options))
+    return groups
+
+
+def _monthly_charts(connection, m: Messages, measures_: dict[str, Measure], minimum: int):
+    """The three monthly charts, one set of traces per slice, and the overall
+    series (the KPI tiles and the sentences read them)."""
+    options = _slice_options(connection, m)
+    digits = {"nps": 1, "csat": 1, "ces": 2}
+    charts, overall = [], {}
+    for survey, measure in measures_.items():
+        slices = []
+        for slice_id in [slice_id for _, group in options for slice_id, _ in group]:
+            over, where = sliced(measure, slice_id)
+            points = monthly(connection, over, where=where)
+            if slice_id == "all":
+                overall[survey] = points
+            slices.append(
+                (
+                    slice_id,
+                    [
+                        _interval(m.short_month(point.month), point.figure, measure, minimum)
+                        for point in points
+                    ],
+                )
+            )
+        charts.append(
+            charts_.monthly_chart(f"{survey}_by_month", m, slices, survey, digits[survey])
+        )
+    return charts, overall, options
+
+
+def _nps_by_channel_and_trigger(connection, m: Messages, nps_: Measure, minimum: int):
+    sides = []
+    for dimension in ("channel", "trigger_type"):
+        sides.append(
+            [
+                _interval(_label(m, dimension, point.key[0]), point.figure, nps_, minimum)
+                for point in figures(connection, nps_, (dimension,))
+            ]
+        )
+    return charts_.nps_by_channel_and_trigger(m, *sides)
+
+
+def _stages(connection) -> list[str]:
     return [
-        (r.label, nps(r.p, r.d, r.n), nps_margin(r.p, r.d, r.n), int(r.n))
-        for r in rows.itertuples()
+        row[0]
+        for row in connection.execute(
+            "select journey_stage from journey_stages group by journey_stage "
+            "order by min(stage_order)"
+        ).fetchall()
     ]
 
 
-# --------------------------------------------------------------------------- charts
+def _journey_charts(connection, m: Messages) -> list[charts_.Chart]:
+    """The funnel (journeys that reached at least each stage) and where they start."""
+    stages = _stages(connection)
+    furthest = dict(
+        connection.execute(
+            "select furthest_stage, count(*) from fct_journeys group by 1"
+        ).fetchall()
+    )
+    entered = dict(
+        connection.execute(
+            "select stages.journey_stage, count(*) from fct_journeys as journeys "
+            "inner join journey_stages as stages "
+            "on journeys.entry_touchpoint_type = stages.touchpoint_type group by 1"
+        ).fetchall()
+    )
+    journeys, converted = connection.execute(
+        "select count(*), count(*) filter (where is_converted) from fct_journeys"
+    ).fetchall()[0]
+    at_least = [
+        (stage, sum(furthest.get(later, 0) for later in stages[index:]))
+        for index, stage in enumerate(stages)
+    ]
+    return [
+        charts_.funnel(m, at_least, converted, journeys),
+        charts_.entry_stages(m, [(stage, entered.get(stage, 0)) for stage in stages], journeys),
+    ]
+
+
+def _emotional_curve(connection, m: Messages, minimum: int) -> charts_.Chart:
+    """mart_touchpoint_scores' own means and margins, cut at each survey's scale."""
+    rows = connection.execute(
+        "select scores.survey_type, scores.preceding_journey_stage, "
+        "scores.preceding_touchpoint_type, scores.responses, scores.mean_score, "
+        "scores.mean_score_margin_of_error, scales.min_score, scales.max_score "
+        "from mart_touchpoint_scores as scores inner join survey_scales as scales "
+        "on scores.survey_type = scales.survey_type "
+        "order by scores.preceding_stage_order, scores.preceding_touchpoint_type"
+    ).fetchall()
+    curves: dict[str, list] = {survey: [] for survey in SURVEYS}
+    for survey, stage, kind, n, mean, margin, low, high in rows:
+        stage_label = m.label("stage", stage or "none")
+        kind_label = m.label("touchpoint", kind or "none")
+        interval = Interval(
+            f"{stage_label} · {kind_label}",
+            mean,
+            margin,
+            n,
+            mean is not None and n >= minimum,
+            float(low),
+            float(high),
+        )
+        # The axis breaks a touchpoint's words over lines: the categories sit close.
+        tick = kind_label.replace(" ", "<br>")
+        curves.setdefault(survey, []).append((stage_label, tick, interval))
+    return charts_.emotional_curve(m, {survey: cells for survey, cells in curves.items() if cells})
+
+
+def _omnichannel(connection, m: Messages, measures_: dict[str, Measure], minimum: int):
+    """Each survey's headline figure in omnichannel against single-channel journeys:
+    the answers' counts summed per group, with the measures' SQL."""
+    groups = {}
+    for survey, measure in measures_.items():
+        points = figures(
+            connection,
+            replace(measure, mart=ANSWERS),
+            ("is_omnichannel",),
+            f"where survey_type = '{survey}' and is_omnichannel is not null",
+        )
+        groups[survey] = [
+            _interval(
+                m(f"chart.omnichannel.{'omnichannel' if point.key[0] else 'single'}"),
+                point.figure,
+                measure,
+                minimum,
+            )
+            for point in sorted(points, key=lambda point: not point.key[0])
+        ]
+    return charts_.omnichannel(m, groups, {"nps": 1, "csat": 1, "ces": 2})
+
+
+def _drivers(connection, m: Messages, minimum: int) -> charts_.Chart:
+    """mart_nps_drivers' own differences and margins; a driver with fewer than
+    ``minimum`` answers on either side is shown as too few answers."""
+    rows = connection.execute(
+        "select driver, responses_with, responses_without, nps_difference, "
+        "nps_difference_margin_of_error, is_significant from mart_nps_drivers "
+        "order by impact_rank"
+    ).fetchall()
+    drawn = []
+    for driver, with_, without, difference, margin, significant in rows:
+        interval = Interval(
+            m("chart.nps_drivers.with", driver=m.label("driver", driver), n=m.number(with_, 0)),
+            difference,
+            margin,
+            min(with_, without),
+            difference is not None and min(with_, without) >= minimum,
+            -200.0,
+            200.0,
+        )
+        drawn.append((interval, bool(significant)))
+    return charts_.drivers(m, drawn)
+
+
+def _response_rates(connection, m: Messages, minimum: int) -> charts_.Chart:
+    rows = connection.execute(
+        "select survey_type, month, sum(responses), sum(invitations) "
+        "from mart_response_rates group by all order by month"
+    ).fetchall()
+    series: dict[str, list] = {survey: [] for survey in SURVEYS}
+    for survey, month, responses, invitations in rows:
+        series.setdefault(survey, []).append((m.short_month(month), responses, invitations))
+    return charts_.response_rates(
+        m, {survey: points for survey, points in series.items() if points}, minimum
+    )
+
+
+def _quarantine(connection, m: Messages) -> charts_.Chart:
+    rows = connection.execute(
+        "select rule, source_system || '.' || entity, count(*) "
+        "from quality_quarantine group by all order by 2, 1"
+    ).fetchall()
+    return charts_.quarantine(m, [(m.label("rule", rule), entity, n) for rule, entity, n in rows])
+
+
+# --------------------------------------------------------------------------- what changed
 
 
 @dataclass(frozen=True)
-class Chart:
-    """One plotly figure on the page; ``note`` says how to read it."""
-
-    key: str
-    title: str
-    figure: Any
-    note: str = ""
+class Tile:
+    label: str
+    value: str
+    detail: str
+    changes: tuple[tuple[str, bool | None], ...]
 
 
-def _layout(figure, height: int = 360, **extra) -> None:
-    """The page's common layout; the section heading above a chart is its title."""
-    figure.update_layout(
-        height=height,
-        margin={"l": 60, "r": 20, "t": 30, "b": 40},
-        template="plotly_white",
-        legend={"orientation": "h", "y": -0.18},
-        **extra,
-    )
+def _value(m: Messages, survey: str, value: float) -> str:
+    return m.number(value, 2 if survey == "ces" else 1) + (" %" if survey == "csat" else "")
 
 
-def _band_chart(key: str, title: str, points, y_title: str, colour: str, note: str) -> Chart:
-    """A line over months with its 95 % margin of error as a shaded band."""
-    import plotly.graph_objects as go
+def _change_text(
+    m: Messages, survey: str, versus: str, comparison: Comparison, minimum: int
+) -> str:
+    if not comparison.figure.shown(minimum) or comparison.change is None:
+        return m("kpi.no_comparison", month=m.month(comparison.month))
+    verdict = m("kpi.significant" if comparison.is_significant else "kpi.not_significant")
+    change = m.signed(comparison.change, 2 if survey == "ces" else 1)
+    return f"{m(versus, change=change, month=m.month(comparison.month))} · {verdict}"
 
-    months = [point[0] for point in points]
-    values = [point[1] for point in points]
-    margins = [point[2] or 0.0 for point in points]
-    counts = [point[3] for point in points]
-    upper = [v + m for v, m in zip(values, margins, strict=True)]
-    lower = [v - m for v, m in zip(values, margins, strict=True)]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=months + months[::-1],
-            y=upper + lower[::-1],
-            fill="toself",
-            mode="lines",
-            fillcolor=colour,
-            opacity=0.2,
-            line={"width": 0},
-            hoverinfo="skip",
-            name="95 % margin of error",
+
+def _tiles(m: Messages, overall: dict[str, list[Point]], month: date, minimum: int) -> list[Tile]:
+    """This month's NPS, CSAT and CES, each against the previous month and the same
+    month a year before where the data has them."""
+    tiles = []
+    for survey, points in overall.items():
+        label = f"{m(f'survey.{survey}')} · {m.month(month)}"
+        point = next((point for point in points if point.month == month), None)
+        if point is None:
+            tiles.append(Tile(label, NO_VALUE, m("kpi.no_answers"), ()))
+            continue
+        figure = point.figure
+        answers = m("kpi.answers", n=m.number(figure.n, 0))
+        if not figure.shown(minimum):
+            tiles.append(Tile(label, m("kpi.too_few"), answers, ()))
+            continue
+        margin = m.number(figure.margin or 0.0, 2 if survey == "ces" else 1)
+        changes = tuple(
+            (_change_text(m, survey, versus, comparison, minimum), comparison.is_significant)
+            for versus, comparison in (
+                ("kpi.versus_previous", point.previous),
+                ("kpi.versus_year", point.year_before),
+            )
+            if comparison is not None
         )
-    )
-    figure.add_trace(
-        go.Scatter(
-            x=months,
-            y=values,
-            mode="lines+markers",
-            line={"color": colour},
-            customdata=list(zip(margins, counts, strict=True)),
-            hovertemplate="%{x|%b %Y}: %{y:.1f} ± %{customdata[0]:.1f} "
-            "(n = %{customdata[1]})<extra></extra>",
-            name=y_title,
-        )
-    )
-    _layout(figure, yaxis_title=y_title, xaxis={"dtick": "M1", "tickformat": "%b %Y"})
-    return Chart(key, title, figure, note)
+        tiles.append(Tile(label, f"{_value(m, survey, figure.value)} ± {margin}", answers, changes))
+    return tiles
 
 
-def _nps_by_channel_and_trigger(connection) -> Chart:
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    figure = make_subplots(
-        rows=1, cols=2, subplot_titles=("by channel", "by trigger"), shared_yaxes=True
-    )
-    for column, dimension in enumerate(("channel", "trigger_type"), start=1):
-        rows = [row for row in _nps_by(connection, dimension) if row[1] is not None]
-        figure.add_trace(
-            go.Bar(
-                x=[row[0] for row in rows],
-                y=[row[1] for row in rows],
-                error_y={"type": "data", "array": [row[2] for row in rows]},
-                customdata=[row[3] for row in rows],
-                hovertemplate="%{x}: NPS %{y:.1f} (n = %{customdata})<extra></extra>",
-                marker_color="#4c78a8" if column == 1 else "#f58518",
-                name=dimension.replace("_", " "),
-            ),
-            row=1,
-            col=column,
-        )
-    _layout(figure, yaxis_title="NPS")
-    return Chart(
-        "nps_by_channel_trigger",
-        "NPS by channel and trigger",
-        figure,
-        "Whole period; error bars are 95 % margins of error. Channel is that of the "
-        "touchpoint that triggered the survey (none: relationship surveys).",
-    )
-
-
-def _funnel(connection) -> Chart:
-    import plotly.graph_objects as go
-
-    sums = ", ".join(f"sum(reached_{stage})" for stage in FUNNEL_STAGES)
-    row = connection.execute(
-        f"select sum(journeys), {sums}, sum(converted_journeys) from mart_journey_funnel"
-    ).fetchone()
-    journeys, reached, converted = row[0] or 0, row[1:-1], row[-1] or 0
-    figure = go.Figure(
-        go.Funnel(
-            y=["journeys", *FUNNEL_STAGES],
-            x=[int(journeys), *(int(count or 0) for count in reached)],
-            texttemplate="%{value:,}<br>%{percentInitial:.0%} of journeys",
-            marker={"color": "#54a24b"},
-        )
-    )
-    _layout(figure, showlegend=False)
-    rate = f"{100.0 * converted / journeys:.1f} %" if journeys else "-"
-    return Chart(
-        "journey_funnel",
-        "Journey funnel",
-        figure,
-        f"Journeys reaching each stage, all months; {int(converted):,} converted ({rate}). "
-        "A journey may open at any stage (a product view is consideration), so a later "
-        "stage can hold more journeys than an earlier one.",
-    )
-
-
-def _emotional_curve(connection) -> Chart:
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    rows = _frame(
-        connection,
-        "select survey_type, preceding_stage_order, preceding_journey_stage, "
-        "preceding_touchpoint_type, responses, mean_score, mean_score_margin_of_error "
-        "from mart_touchpoint_scores "
-        "order by survey_type, preceding_stage_order, preceding_touchpoint_type",
-    )
-    types = [t for t in SURVEY_SCALES if t in set(rows["survey_type"])]
-    figure = make_subplots(
-        rows=max(len(types), 1),
-        cols=1,
-        shared_xaxes=False,
-        subplot_titles=[f"{t.upper()} mean score ({SURVEY_SCALES[t]})" for t in types],
-        vertical_spacing=0.16,
-    )
-    for number, survey_type in enumerate(types, start=1):
-        part = rows[rows["survey_type"] == survey_type]
-        figure.add_trace(
-            go.Scatter(
-                x=[
-                    list(part["preceding_journey_stage"].fillna("none")),
-                    [
-                        kind.replace("_", "<br>")
-                        for kind in part["preceding_touchpoint_type"].fillna("none")
-                    ],
-                ],
-                y=list(part["mean_score"]),
-                error_y={
-                    "type": "data",
-                    "array": list(part["mean_score_margin_of_error"].fillna(0.0)),
-                },
-                customdata=list(part["responses"]),
-                mode="lines+markers",
-                hovertemplate="%{x}: %{y:.2f} (n = %{customdata})<extra></extra>",
-                name=survey_type.upper(),
-            ),
-            row=number,
-            col=1,
-        )
-    figure.update_xaxes(tickangle=0, tickfont={"size": 10})
-    _layout(figure, height=330 * max(len(types), 1))
-    return Chart(
-        "emotional_curve",
-        "Emotional curve",
-        figure,
-        "Mean score of the answers whose journey's last touchpoint before the answer "
-        "was of this stage and type, in journey order; error bars are 95 % margins.",
-    )
-
-
-def _drivers(connection) -> Chart:
-    import plotly.graph_objects as go
-
-    rows = _frame(
-        connection,
-        "select driver_description, driver, responses_with, responses_without, "
-        "nps_difference, nps_difference_margin_of_error, is_significant "
-        "from mart_nps_drivers where nps_difference is not null order by impact_rank desc",
-    )
-    figure = go.Figure(
-        go.Bar(
-            orientation="h",
-            y=[
-                f"{driver} ({count:,} with)"
-                for driver, count in zip(rows["driver"], rows["responses_with"], strict=True)
-            ],
-            x=list(rows["nps_difference"]),
-            error_x={"type": "data", "array": list(rows["nps_difference_margin_of_error"])},
-            marker_color=["#e45756" if flag else "#bab0ac" for flag in rows["is_significant"]],
-            customdata=list(zip(rows["driver_description"], rows["responses_with"], strict=True)),
-            hovertemplate="%{customdata[0]}<br>NPS difference %{x:.1f} "
-            "(n with = %{customdata[1]})<extra></extra>",
-        )
-    )
-    _layout(
-        figure,
-        height=max(260, 60 * len(rows) + 120),
-        xaxis_title="NPS difference (points)",
-        showlegend=False,
-    )
-    return Chart(
-        "nps_drivers",
-        "NPS drivers",
-        figure,
-        "NPS of the answers whose journey had the driver minus NPS of those without it. "
-        "Ranked by impact (top = largest); red: significant at 95 % with at least 30 "
-        "answers on each side; error bars are the difference's 95 % margin. A driver "
-        "no NPS answer's journey held is left out.",
-    )
-
-
-def _response_rates(connection) -> Chart:
-    import plotly.graph_objects as go
-
-    rows = _frame(
-        connection,
-        "select month, survey_type, sum(invitations) as invitations, "
-        "sum(responses) as responses from mart_response_rates "
-        "group by all order by survey_type, month",
-    )
-    figure = go.Figure()
-    for survey_type, part in rows.groupby("survey_type", sort=True):
-        rates = [
-            100.0 * r / i if i else None
-            for r, i in zip(part["responses"], part["invitations"], strict=True)
+def _survey_sentences(m: Messages, survey: str, point: Point | None, month: date, minimum: int):
+    name = m(f"survey.{survey}")
+    if point is None or not point.figure.shown(minimum):
+        return [m("summary.too_few", survey=name, month=m.month(month))]
+    value = _value(m, survey, point.figure.value)
+    previous = point.previous
+    earlier = months_before(month, 1)
+    if previous is None or not previous.figure.shown(minimum):
+        sentences = [
+            m(
+                "summary.no_previous",
+                survey=name,
+                value=value,
+                month=m.month(month),
+                previous=m.month(earlier),
+            )
         ]
-        figure.add_trace(
-            go.Scatter(
-                x=list(part["month"]),
-                y=rates,
-                mode="lines+markers",
-                customdata=list(zip(part["responses"], part["invitations"], strict=True)),
-                hovertemplate="%{x|%b %Y}: %{y:.1f} % (%{customdata[0]} of "
-                "%{customdata[1]})<extra></extra>",
-                name=str(survey_type).upper(),
+    else:
+        key = "summary.held"
+        if previous.is_significant:
+            key = "summary.rose" if previous.change > 0 else "summary.fell"
+        sentences = [
+            m(
+                key,
+                survey=name,
+                value=value,
+                month=m.month(month),
+                change=m.signed(previous.change, 2 if survey == "ces" else 1),
+                previous=m.month(earlier),
+                previous_value=_value(m, survey, previous.figure.value),
+            )
+        ]
+    year = point.year_before
+    if year is not None and year.figure.shown(minimum):
+        sentences.append(
+            m(
+                "summary.year",
+                month=m.month(year.month),
+                value=_value(m, survey, year.figure.value),
+                change=m.signed(year.change, 2 if survey == "ces" else 1),
+                significance=m("kpi.significant" if year.is_significant else "kpi.not_significant"),
             )
         )
-    _layout(
-        figure,
-        yaxis_title="responses / invitations (%)",
-        xaxis={"dtick": "M1", "tickformat": "%b %Y"},
-    )
-    return Chart(
-        "response_rates",
-        "Response rates",
-        figure,
-        "Cohort rates: an answer counts towards its invitation's month, so the last "
-        "month rises while late answers come in. Walk-up answers have no invitation.",
-    )
+    return sentences
 
 
-def _quarantine(connection) -> Chart:
-    import plotly.graph_objects as go
-
-    rows = _frame(
-        connection,
-        "select rule, source_system || '.' || entity as entity, count(*) as records "
-        "from quality_quarantine group by all order by entity, rule",
-    )
-    figure = go.Figure()
-    for entity, part in rows.groupby("entity", sort=True):
-        figure.add_trace(go.Bar(x=list(part["rule"]), y=list(part["records"]), name=str(entity)))
-    _layout(
-        figure,
-        barmode="stack",
-        yaxis_title="records",
-    )
-    return Chart(
-        "quarantine",
-        "Quarantine",
-        figure,
-        "Landed records kept out of the models, by the rule that rejected them "
-        "(quality_quarantine).",
-    )
-
-
-# --------------------------------------------------------------------------- page
-
-
-def _kpis(series) -> list[dict[str, str]]:
-    """The latest month's NPS, CSAT and CES with their margins and answers."""
-    cards = []
-    labels = {"nps": ("NPS", "{:.1f}"), "csat": ("CSAT", "{:.1f} %"), "ces": ("CES", "{:.2f}")}
-    for key, (label, form) in labels.items():
-        points = series[key]
-        if not points:
-            cards.append({"label": label, "value": "-", "detail": "no answers"})
-            continue
-        last = points[-1]
-        margin = "" if last[2] is None else f" ± {form.format(last[2]).replace(' %', '')}"
-        cards.append(
-            {
-                "label": f"{label}, {last[0]:%B %Y}",
-                "value": form.format(last[1]) + margin,
-                "detail": f"n = {last[3]:,}",
-            }
+def _summary(connection, m, measures_, overall, month: date, minimum: int) -> list[str]:
+    """A few plain sentences: what changed this month, the touchpoint that moved most,
+    the driver that costs most, and how many answers wait for a call back."""
+    sentences = []
+    for survey, points in overall.items():
+        point = next((point for point in points if point.month == month), None)
+        sentences.extend(_survey_sentences(m, survey, point, month, minimum))
+    moved = [
+        point
+        for point in monthly(connection, measures_["nps"], ("trigger_type",))
+        if point.month == month
+        and point.figure.shown(minimum)
+        and point.previous is not None
+        and point.previous.figure.shown(minimum)
+    ]
+    if moved:
+        top = max(moved, key=lambda point: abs(point.previous.change))
+        sentences.append(
+            m(
+                "summary.touchpoint",
+                touchpoint=m.label("trigger", top.key[0]),
+                change=m.signed(top.previous.change),
+                previous=m.month(top.previous.month),
+                n=m.number(top.figure.n, 0),
+            )
         )
-    return cards
+    else:
+        sentences.append(m("summary.no_touchpoint"))
+    sentences.append(_driver_moved(connection, m, measures_["nps"], month, minimum))
+    driver = connection.execute(
+        "select driver, nps_difference, responses_with from mart_nps_drivers "
+        "where is_significant and nps_difference < 0 order by impact_rank limit 1"
+    ).fetchall()
+    if driver:
+        code, difference, with_ = driver[0]
+        sentences.append(
+            m(
+                "summary.driver",
+                driver=m.label("driver", code),
+                difference=m.signed(difference),
+                n=m.number(with_, 0),
+            )
+        )
+    else:
+        sentences.append(m("summary.no_driver"))
+    # A sentence may open with a month, which Polish and Czech write in lower case.
+    return [sentence[:1].upper() + sentence[1:] for sentence in sentences]
 
 
-def _records(connection, query: str) -> tuple[list[str], list[list[str]]]:
-    cursor = connection.execute(query)
-    names = [column[0] for column in cursor.description]
-    rows = [[_cell(value) for value in row] for row in cursor.fetchall()]
-    return names, rows
+def _drivers_held(connection) -> list[str]:
+    """mart_nps_drivers' drivers, each a flag has_<driver> of fct_survey_responses."""
+    rows = connection.execute("select distinct driver from mart_nps_drivers order by 1")
+    return [driver for (driver,) in rows.fetchall() if driver.isidentifier()]
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return str(value)
+def _driver_moved(connection, m: Messages, nps_: Measure, month: date, minimum: int) -> str:
+    """The driver whose answers' NPS changed most against the previous month."""
+    moved = []
+    for driver in _drivers_held(connection):
+        where = f"where survey_type = 'nps' and has_{driver}"
+        for point in monthly(connection, replace(nps_, mart=ANSWERS), where=where):
+            if (
+                point.month == month
+                and point.figure.shown(minimum)
+                and point.previous is not None
+                and point.previous.figure.shown(minimum)
+            ):
+                moved.append((driver, point))
+    if not moved:
+        return m("summary.no_driver_moved")
+    driver, top = max(moved, key=lambda item: abs(item[1].previous.change))
+    return m(
+        "summary.driver_moved",
+        driver=m.label("driver", driver),
+        change=m.signed(top.previous.change),
+        n=m.number(top.figure.n, 0),
+    )
+
+
+# --------------------------------------------------------------------------- tables
+
+FOLLOWUP_COLUMNS = (
+    "customer",
+    "answered",
+    "survey",
+    "score",
+    "callback",
+    "reason",
+    "touchpoint",
+    "segment",
+    "revenue",
+    "comment",
+    "contacted",
+    "next_score",
+)
+IN_STORE = ("receipt_qr", "walk_up")
+
+
+def _followups(connection, m: Messages) -> list[list[str]]:
+    """Whom to call back: the customer, the channel to reach them on (the one their
+    answer came through) and the reason (the journey's drivers, else the comment's
+    topics), newest first."""
+    drivers = _drivers_held(connection)
+    flags = "".join(f", responses.has_{driver}" for driver in drivers)
+    rows = connection.execute(
+        "select followups.customer_id, followups.submitted_date, followups.survey_type, "
+        "followups.score, responses.invitation_channel, followups.store_id, "
+        "followups.trigger_type, followups.channel, followups.customer_segment, "
+        "followups.customer_net_revenue_pln, followups.comment, "
+        "followups.has_followup_within_48h, followups.next_score, followups.topics"
+        f"{flags} from mart_detractor_followups as followups "
+        "left join fct_survey_responses as responses "
+        "on followups.response_id = responses.response_id "
+        "order by followups.submitted_at desc, followups.response_id"
+    ).fetchall()
+    table = []
+    for row in rows:
+        (customer, answered, survey, score, invited, store, trigger, channel, segment) = row[:9]
+        revenue, comment, contacted, next_score, topics = row[9:14]
+        held = [
+            m.label("driver", driver)
+            for driver, flag in zip(drivers, row[14:], strict=True)
+            if flag
+        ]
+        mentioned = [
+            m.label("topic", topic.strip()) for topic in (topics or "").split(",") if topic.strip()
+        ]
+        callback = m.label("callback", invited) if invited else ""
+        if invited in IN_STORE and store:
+            callback = m("page.store", store=store)
+        table.append(
+            [
+                customer or m("followups.unknown_customer"),
+                m.date(answered),
+                m(f"survey.{survey}"),
+                str(score),
+                callback,
+                "; ".join(held + mentioned) or m("followups.no_reason"),
+                f"{m.label('trigger', trigger)} · {m.label('channel', channel)}",
+                m.label("segment", segment) if segment else "",
+                "" if revenue is None else m.number(float(revenue), 0),
+                comment or "",
+                m("value.yes" if contacted else "value.no"),
+                "" if next_score is None else str(next_score),
+            ]
+        )
+    return table
+
+
+def _reconciliation(connection, m: Messages) -> tuple[list[str], list[list[str]]]:
+    columns = (
+        "landed_rows",
+        "modelled_rows",
+        "deduplicated_rows",
+        "excluded_rows",
+        "quarantined_rows",
+    )
+    rows = connection.execute(
+        f"select source_system || '.' || entity, {', '.join(columns)}, is_balanced "
+        "from quality_reconciliation order by 1"
+    ).fetchall()
+    header = [m(f"reconciliation.{name}") for name in ("entity", *columns, "is_balanced")]
+    body = [
+        [
+            row[0],
+            *(m.number(value, 0) for value in row[1:-1]),
+            m(f"value.{'yes' if row[-1] else 'no'}"),
+        ]
+        for row in rows
+    ]
+    return header, body
 
 
 def read_validation_result(warehouse: Path) -> dict[str, Any] | None:
@@ -514,76 +616,83 @@ def read_validation_result(warehouse: Path) -> dict[str, Any] | None:
     return result
 
 
-def _charts(connection) -> list[Chart]:
-    series = _monthly_scores(connection)
-    return [
-        _band_chart(
-            "nps_by_month",
-            "NPS by month",
-            series["nps"],
-            "NPS",
-            "#4c78a8",
-            "100 x (promoters - detractors) / responses, from the counts summed over "
-            "every trigger, channel and country; band: 95 % margin of error.",
-        ),
-        _band_chart(
-            "csat_by_month",
-            "CSAT by month",
-            series["csat"],
-            "CSAT (% satisfied, 4-5)",
-            "#f58518",
-            "Share of CSAT answers scoring 4 or 5; band: 95 % margin of error.",
-        ),
-        _band_chart(
-            "ces_by_month",
-            "CES by month",
-            series["ces"],
-            "CES mean (1-7, 7 = very easy)",
-            "#54a24b",
-            "Mean CES score; band: 95 % margin of error of the mean.",
-        ),
-        _nps_by_channel_and_trigger(connection),
-        _funnel(connection),
-        _emotional_curve(connection),
-        _drivers(connection),
-        _response_rates(connection),
-    ]
+# --------------------------------------------------------------------------- page
 
 
-def render_report(warehouse: Path, output: Path) -> dict[str, Any]:
-    """Everything the template needs, read from ``warehouse``."""
+def render_report(warehouse: Path, output: Path, lang: str = "en") -> dict[str, Any]:
+    """Everything the template needs, read from ``warehouse``, in ``lang``."""
+    m = Messages(lang)
+    minimum = min_answers()
     connection = _connect(warehouse)
     try:
-        series = _monthly_scores(connection)
-        charts = _charts(connection)
-        quality_charts = [_quarantine(connection)]
-        followup_names, followups = _records(
-            connection,
-            "select "
-            + ", ".join(column for column, _ in FOLLOWUP_COLUMNS)
-            + " from mart_detractor_followups order by submitted_at desc, response_id",
-        )
-        reconciliation = _records(
-            connection,
-            "select source_system || '.' || entity as entity, landed_rows, modelled_rows, "
-            "deduplicated_rows, excluded_rows, quarantined_rows, is_balanced "
-            "from quality_reconciliation order by entity",
-        )
+        measures_ = measures(connection)
+        monthly_charts, overall, slices = _monthly_charts(connection, m, measures_, minimum)
+        month = max((p.month for points in overall.values() for p in points), default=None)
+        last_day, first_followup, last_followup, uncontacted = connection.execute(
+            "select (select max(submitted_date) from fct_survey_responses), "
+            "min(submitted_date), max(submitted_date), "
+            "count(*) filter (where not has_followup_within_48h) from mart_detractor_followups"
+        ).fetchall()[0]
+        followups = _followups(connection, m)
+        summary = []
+        if month is not None:
+            summary = _summary(connection, m, measures_, overall, month, minimum)
+        if followups:
+            summary.append(
+                m(
+                    "summary.followups",
+                    count=m.number(len(followups), 0),
+                    first=m.date(first_followup),
+                    last=m.date(last_followup),
+                    uncontacted=m.number(uncontacted, 0),
+                )
+            )
+        sections = {
+            "changes": monthly_charts,
+            "journey": [
+                *_journey_charts(connection, m),
+                _emotional_curve(connection, m, minimum),
+                _omnichannel(connection, m, measures_, minimum),
+                _nps_by_channel_and_trigger(connection, m, measures_["nps"], minimum),
+                _drivers(connection, m, minimum),
+                _response_rates(connection, m, minimum),
+            ],
+        }
+        quality_charts = [_quarantine(connection, m)]
+        reconciliation = _reconciliation(connection, m)
     finally:
         connection.close()
-    validation = read_validation_result(warehouse)
     docs_index = default_docs_dir(warehouse) / "index.html"
+    validation = read_validation_result(warehouse)
+    validated_at, landed_days = NO_VALUE, None
+    if validation:
+        validated_at = m.moment(datetime.fromisoformat(validation["validated_at"]))
+        first, last = (validation.get("landed_days") or [None, None])[:2]
+        if first and last:
+            landed_days = (m.date(date.fromisoformat(first)), m.date(date.fromisoformat(last)))
     return {
-        "warehouse": str(warehouse),
-        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "kpis": _kpis(series),
-        "charts": charts,
+        "lang": lang,
+        "t": m,
+        "last_day": m.date(last_day) if last_day else NO_VALUE,
+        "generated_at": m.moment(datetime.now(UTC)),
+        "minimum": minimum,
+        "month": m.month(month) if month else NO_VALUE,
+        "summary": summary,
+        "tiles": _tiles(m, overall, month, minimum) if month else [],
+        "slices": slices,
+        "sections": sections,
         "quality_charts": quality_charts,
-        "followup_header": [dict(FOLLOWUP_COLUMNS)[name] for name in followup_names],
+        "followup_header": [m(f"followups.{name}") for name in FOLLOWUP_COLUMNS],
         "followups": followups,
+        "followup_period": (
+            m.date(first_followup) if first_followup else NO_VALUE,
+            m.date(last_followup) if last_followup else NO_VALUE,
+        ),
         "reconciliation_header": reconciliation[0],
         "reconciliation": reconciliation[1],
         "validation": validation,
+        "validated_at": validated_at,
+        "landed_days": landed_days,
         "docs_link": os.path.relpath(docs_index, output.parent) if docs_index.exists() else None,
     }
 
@@ -599,7 +708,9 @@ def _html(context: dict[str, Any]) -> str:
         undefined=jinja2.StrictUndefined,
     )
 
-    def embed(chart: Chart) -> dict[str, Any]:
+    plotly_words = context["t"].group("plotly")
+
+    def embed(chart: charts_.Chart) -> dict[str, Any]:
         return {
             "key": chart.key,
             "title": chart.title,
@@ -611,7 +722,15 @@ def _html(context: dict[str, Any]) -> str:
                     full_html=False,
                     include_plotlyjs=False,
                     div_id=f"chart-{chart.key}",
-                    config={"displaylogo": False, "responsive": True},
+                    config={
+                        "displaylogo": False,
+                        "responsive": True,
+                        # The page stays offline: no button sends a chart to plotly's cloud.
+                        "modeBarButtonsToRemove": ["sendChartToCloud"],
+                        # plotly's toolbar and notices in the page's language.
+                        "locale": context["lang"],
+                        "locales": {context["lang"]: {"dictionary": plotly_words}},
+                    },
                 )
             ),
         }
@@ -619,7 +738,10 @@ def _html(context: dict[str, Any]) -> str:
     return environment.get_template(TEMPLATE).render(
         **{
             **context,
-            "charts": [embed(chart) for chart in context["charts"]],
+            "sections": {
+                name: [embed(chart) for chart in charts]
+                for name, charts in context["sections"].items()
+            },
             "quality_charts": [embed(chart) for chart in context["quality_charts"]],
         },
         plotly_js=jinja2.utils.markupsafe.Markup(get_plotlyjs()),
@@ -631,15 +753,40 @@ def default_report_path(warehouse: Path) -> Path:
     return warehouse.parent / REPORT_NAME
 
 
-def build_report(warehouse: Path, output: Path | None = None) -> Path:
-    """Write the report for ``warehouse`` to ``output`` (default beside the warehouse).
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print ``html`` to ``pdf`` with headless Chromium (the charts drawn first)."""
+    if not CHROMIUM.is_file():
+        raise ReportError(f"--pdf needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    partial = pdf.with_name(pdf.name + ".partial")
+    command = [
+        str(CHROMIUM),
+        *CHROMIUM_ARGS,
+        "--no-pdf-header-footer",
+        "--virtual-time-budget=30000",
+        f"--print-to-pdf={partial}",
+        html.as_uri(),
+    ]
+    try:
+        subprocess.run(command, capture_output=True, check=True, timeout=300)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        partial.unlink(missing_ok=True)
+        raise ReportError(f"Chromium could not print {html}: {error}") from None
+    if not partial.is_file() or partial.stat().st_size == 0:
+        raise ReportError(f"Chromium wrote no PDF for {html}")
+    os.replace(partial, pdf)
+    return pdf
+
+
+def build_report(warehouse: Path, output: Path | None = None, lang: str = "en") -> Path:
+    """Write the report for ``warehouse`` to ``output`` (default beside the warehouse),
+    in ``lang``.
 
     The file is written under a temporary name and moved into place, so a browser
     never reads half a report. Raises :class:`ReportError` with a one-line reason.
     """
     output = output or default_report_path(warehouse)
-    log.debug("writing the CX report for %s to %s", warehouse, output)
-    html = _html(render_report(warehouse, output))
+    log.debug("writing the CX report for %s to %s in %s", warehouse, output, lang)
+    html = _html(render_report(warehouse, output, lang))
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
     partial.write_text(html, encoding="utf-8")

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from cx_warehouse import layers
+from cx_warehouse.data_docs import make_offline
 from cx_warehouse.paths import PROJECT_DIR
 
 log = logging.getLogger(__name__)
@@ -885,6 +886,7 @@ def _validate(
             docs_dir.mkdir(parents=True, exist_ok=True)
             _clear_docs(docs_dir)
             context.build_data_docs(site_names=[DOCS_SITE])
+            make_offline(docs_dir)
             docs_index = docs_dir / "index.html"
         except OSError as error:
             docs_error = f"{error.strerror or error}: {error.filename or docs_dir}"

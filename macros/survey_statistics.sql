@@ -90,6 +90,14 @@
     sqrt(({{ moe_a }}) * ({{ moe_a }}) + ({{ moe_b }}) * ({{ moe_b }}))
 {%- endmacro %}
 
+{% macro significance_min_responses() -%}
+    {#- The fewest answers on each side for a difference to be significant
+        (var significance_min_responses, default 30): below it the normal
+        approximation behind the margins fails. The CX report shows a
+        figure from fewer answers as "too few answers". -#}
+    {{ var('significance_min_responses', 30) }}
+{%- endmacro %}
+
 {% macro is_significant_difference(
     estimate_a, moe_a, estimate_b, moe_b,
     responses_a=none, responses_b=none, min_responses=none
@@ -105,7 +113,7 @@
         approximation behind the margins fails on small samples (three
         detractors have a margin of 0). -#}
     {%- set minimum = min_responses if min_responses is not none
-        else var('significance_min_responses', 30) -%}
+        else significance_min_responses() -%}
     {%- set differs -%}
         abs(({{ estimate_a }}) - ({{ estimate_b }}))
         > {{ difference_margin_of_error(moe_a, moe_b) }}

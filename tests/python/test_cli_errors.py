@@ -36,6 +36,7 @@ def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
         (["generate", "--no-such-flag"], "unrecognized arguments"),
         (["run", "--customers", "-1"], "--customers"),
         (["run", "--days", "0"], "--days"),
+        (["report", "--lang", "de"], "--lang: invalid choice: 'de'"),
         (["frobnicate"], "invalid choice"),
         ([], "required"),
     ],
