@@ -340,7 +340,7 @@ def _fake_build(
     def build(args, *, env=None, **_kwargs) -> DbtResult:
         shutil.copyfile(copy, env["CXW_WAREHOUSE"])
         if sql:
-            with duckdb.connect(env["CXW_WAREHOUSE"]) as connection:
+            with layers.connect(env["CXW_WAREHOUSE"], read_only=False) as connection:
                 connection.execute(sql)
         return DbtResult(tuple(args), 0, Path("target"), Path("logs"))
 
