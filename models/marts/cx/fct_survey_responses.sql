@@ -321,13 +321,9 @@ joined as (
             when invitations.receipt_id is not null then 'store'
             else 'none'
         end as channel,
-        case
-            when responses.score >= scales.positive_min_score
-                then scales.positive_label
-            when responses.score >= scales.neutral_min_score
-                then scales.neutral_label
-            else scales.negative_label
-        end as score_category,
+        {{ score_category('responses.score', 'scales') }} as score_category,
+        scales.positive_label,
+        scales.neutral_label,
         coalesce(transactions.store_id, responses.store_id) as store_id,
         calls.agent_id,
         calls.queue,
@@ -344,22 +340,6 @@ joined as (
         ) }} as delivery_delay_days,
         calls.wait_seconds,
         calls.talk_seconds,
-        coalesce(
-            responses.survey_type = 'nps' and responses.score >= 9, false
-        ) as is_promoter,
-        coalesce(
-            responses.survey_type = 'nps' and responses.score between 7 and 8,
-            false
-        ) as is_passive,
-        coalesce(
-            responses.survey_type = 'nps' and responses.score <= 6, false
-        ) as is_detractor,
-        coalesce(
-            responses.survey_type = 'csat' and responses.score >= 4, false
-        ) as is_satisfied,
-        coalesce(
-            responses.survey_type = 'ces' and responses.score >= 5, false
-        ) as is_low_effort,
         case
             when invitations.call_id is not null
                 then called_again.response_id is not null
@@ -416,6 +396,20 @@ joined as (
 
 ),
 
+classified as (
+
+    {#- The flags follow the category, so the seed is their one home. -#}
+    select
+        joined.*,
+        coalesce(joined.score_category = joined.positive_label, false)
+            as is_positive,
+        coalesce(joined.score_category = joined.neutral_label, false)
+            as is_neutral
+
+    from joined
+
+),
+
 final as (
 
     select
@@ -443,11 +437,13 @@ final as (
             as delivery_delay_days,
         cast(wait_seconds as double) as wait_seconds,
         cast(talk_seconds as double) as talk_seconds,
-        is_promoter,
-        is_passive,
-        is_detractor,
-        is_satisfied,
-        is_low_effort,
+        survey_type = 'nps' and is_positive as is_promoter,
+        survey_type = 'nps' and is_neutral as is_passive,
+        survey_type = 'nps' and not is_positive and not is_neutral
+            as is_detractor,
+        survey_type = 'csat' and is_positive as is_satisfied,
+        survey_type = 'ces' and is_positive as is_low_effort,
+        is_positive,
         is_called_again_within_7_days,
         has_late_delivery,
         has_long_wait,
@@ -460,7 +456,7 @@ final as (
             as submitted_month,
         submitted_at
 
-    from joined
+    from classified
 
 )
 
