@@ -5,7 +5,8 @@
     to (order, call, receipt, invitation, response), which act as record
     nodes. A reference (a call's order_ref, an invitation's trigger_ref, a
     response's invitation_id) is kept only when it resolves to a landed
-    record. Erased identifiers are already null in staging. Test traffic
+    record: calls and invitations through the links int_calls_linked and
+    int_survey_invitations_linked build. Erased identifiers are already null in staging. Test traffic
     (int_test_traffic_identified) takes no part: it is no customer's.
 
     Incremental: the clickstream events are 13 M of the 16 M rows at 100k
@@ -57,9 +58,9 @@
     ('shop', 'events', 'events', 'event_id', "'customer_id'", 'customer_id', 'false'),
     ('shop', 'events', 'events', 'event_id', "'order_id'", 'order_id', 'false'),
     ('marketing', 'email_events', 'email_events', 'message_id', "'email'", 'email', 'false'),
-    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'call_id'", 'call_id', 'true'),
-    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'phone'", 'caller_number', 'false'),
-    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'order_id'", 'order_id', 'false'),
+    ('callcenter', 'calls', 'calls', 'call_id', "'call_id'", 'call_id', 'true'),
+    ('callcenter', 'calls', 'calls', 'call_id', "'phone'", 'caller_number', 'false'),
+    ('callcenter', 'calls', 'calls', 'call_id', "'order_id'", 'order_id', 'false'),
     ('stores', 'transactions', 'transactions', 'receipt_id', "'receipt_id'", 'receipt_id', 'true'),
     ('stores', 'transactions', 'transactions', 'receipt_id', "'loyalty_card'", 'loyalty_card', 'false'),
     ('stores', 'loyalty_members', 'loyalty_members', 'card_number', "'loyalty_card'", 'card_number', 'true'),
@@ -184,12 +185,13 @@ email_events as (
 
 calls as (
 
+    {#- a call's order_ref resolved to its order (int_calls_linked) -#}
     select
         call_id,
-        caller_number,
-        order_ref_normalised
+        order_id,
+        caller_number
 
-    from {{ ref('stg_callcenter__calls') }}
+    from {{ ref('int_calls_linked') }}
 
 ),
 
@@ -216,14 +218,25 @@ loyalty_members as (
 
 invitations as (
 
+    select invitation_id
+
+    from {{ ref('stg_surveys__invitations') }}
+
+),
+
+invitations_linked as (
+
+    {#- an invitation's trigger_ref resolved to its order, call or receipt
+        (int_survey_invitations_linked; test traffic is left out there) -#}
     select
         invitation_id,
-        trigger_type,
-        trigger_ref,
+        order_id,
+        call_id,
+        receipt_id,
         recipient_email,
         recipient_phone
 
-    from {{ ref('stg_surveys__invitations') }}
+    from {{ ref('int_survey_invitations_linked') }}
 
 ),
 
@@ -239,51 +252,20 @@ responses as (
 
 ),
 
-calls_resolved as (
-
-    select
-        calls.call_id,
-        calls.caller_number,
-        orders.order_id
-
-    from calls
-
-    left join orders
-        on calls.order_ref_normalised = orders.order_id
-
-),
-
 invitations_resolved as (
 
     select
-        invitations.invitation_id,
-        invitations.recipient_email,
-        invitations.recipient_phone,
+        invitation_id,
+        recipient_email,
+        recipient_phone,
         case
-            when orders.order_id is not null then 'order_id'
-            when calls.call_id is not null then 'call_id'
-            when transactions.receipt_id is not null then 'receipt_id'
+            when order_id is not null then 'order_id'
+            when call_id is not null then 'call_id'
+            when receipt_id is not null then 'receipt_id'
         end as trigger_identifier_type,
-        coalesce(
-            orders.order_id, calls.call_id, transactions.receipt_id
-        ) as trigger_identifier
+        coalesce(order_id, call_id, receipt_id) as trigger_identifier
 
-    from invitations
-
-    left join orders
-        on
-            invitations.trigger_type = 'order_delivered'
-            and invitations.trigger_ref = orders.order_id
-
-    left join calls
-        on
-            invitations.trigger_type = 'call_completed'
-            and invitations.trigger_ref = calls.call_id
-
-    left join transactions
-        on
-            invitations.trigger_type = 'store_purchase'
-            and invitations.trigger_ref = transactions.receipt_id
+    from invitations_linked
 
 ),
 
