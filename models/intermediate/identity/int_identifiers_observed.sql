@@ -24,22 +24,7 @@
 -#}
 
 {{ config(
-    pre_hook="
-        {%- if is_incremental() -%}
-        delete from {{ this }}
-        where
-            entity != 'events'
-            or source_record_id in (
-                select events.event_id
-                from {{ ref('stg_shop__events') }} as events
-                where events.loaded_at > {{ newest_load_held() }}
-            )
-            or source_record_id in (
-                select test_traffic.record_id
-                from {{ ref('int_test_traffic_identified') }} as test_traffic
-                where test_traffic.entity = 'events'
-            )
-        {%- endif -%}",
+    pre_hook="{{ delete_identifiers_observed_to_rewrite() }}",
     **cxw_incremental_config(),
 ) }}
 
