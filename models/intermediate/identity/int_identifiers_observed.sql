@@ -9,8 +9,8 @@
     int_survey_invitations_linked build. Erased identifiers are already null in staging. Test traffic
     (int_test_traffic_identified) takes no part: it is no customer's.
 
-    Incremental: the clickstream events are 13 M of the 16 M rows at 100k
-    customers, and an event's rows follow from the event alone, so a run
+    Incremental: the clickstream events are most of the rows, and an
+    event's rows follow from the event alone, so a run
     writes the rows of the events written since its last run
     (stg_shop__events.loaded_at after the newest held loaded_at) and
     rewrites every other entity's rows (a few million, whose references
@@ -305,8 +305,7 @@ final as (
 
     {#- a record carries one identifier of each type (unique record ids in
         staging), so no row repeats: the unique test on observation_id says
-        so, and no distinct (a hash of 16 M wide rows at 100 k customers)
-        is needed -#}
+        so, and no distinct (a hash of every wide row) is needed -#}
     select
         {{ surrogate_key([
             'source_system', 'entity', 'source_record_id',

@@ -14,8 +14,8 @@
       awareness or consideration touch after a purchase, service or
       loyalty touch (the next round of shopping).
     A table of its own, not a CTE of the journey fact: its windows and the
-    wide join in one query spilled more than the two apart (DECISIONS.md,
-    "The journey steps as a table").
+    wide join spill less apart than in one query (DECISIONS.md, "The
+    journey steps as a table").
 
     Incremental: the rule reads one party's touchpoints at a time, so a run
     rebuilds the parties (party_key) whose touchpoints changed and keeps
@@ -146,9 +146,8 @@ anchored as (
 anchor_links as (
 
     {#- An anchor counts only when it is a touchpoint of the same party.
-        The hash table holds the anchored touchpoints only (at 100k
-        customers 0.2M of 3.8M): built on every touchpoint, it spilled
-        0.6 GB with memory_limit 400MB. -#}
+        The hash table holds the anchored touchpoints only, a small share
+        of them (docs/performance.md). -#}
     select
         anchored.touchpoint_id,
         anchors.touchpoint_id as journey_anchor_id

@@ -95,8 +95,7 @@ new_cookies as (
     {#- cookies with business events and no session held: test traffic
         no more (or new, when their events are new too). A cookie is test
         traffic through an event logged in as a test account, so only
-        cookies with a logged-in event can change (15 % of the events at
-        100k customers) -#}
+        cookies with a logged-in event can change -#}
     (
         select business_events.cookie_key
 

@@ -37,8 +37,8 @@
 {#- The lines of each text entity to read, written out at each use rather
     than as a CTE: the lines are read twice (parsed, then searched for
     erased identifiers) and DuckDB materialises a CTE over read_csv in
-    memory, even when told not to (at 1M customers they did not fit in
-    4GB); reading the files again streams. -#}
+    memory, even when told not to; reading the files again streams
+    (docs/performance.md). -#}
 {%- set landed_lines = {} -%}
 {%- for spec in text_entities -%}
     {%- do landed_lines.update({
@@ -228,8 +228,8 @@ shop__events as (
 
     from (
         {#- identical lines of one file (copies) are counted first, on
-            narrow keys: an aggregate over every parsed column (two long
-            texts per row) ran out of memory at 1M customers, 4GB -#}
+            narrow keys, not over every parsed column (two long texts per
+            row; docs/performance.md) -#}
         select
             file_name,
             line,
@@ -320,9 +320,9 @@ compacted as (
 
     {#- the lines read again from the files (cheaper than holding every
         record in memory to read it twice) and searched as they stream,
-        without a distinct first: a line landed twice is rare, and at 1M
-        customers with 4GB the model ran out of memory with that distinct
-        of 28.6M long lines beside its counts, and passed without it -#}
+        without a distinct first: a line landed twice is rare, and a
+        distinct of every long line holds memory beside the counts
+        (docs/performance.md) -#}
     select
         text_lines.line,
         {{ compact_text('text_lines.line') }} as compact_line
