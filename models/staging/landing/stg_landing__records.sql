@@ -22,6 +22,11 @@
     otherwise every pattern, when the erased identifiers differ from those
     of the last run that wrote rows (erasure_fingerprint of the newest
     loaded_at).
+
+    Over 250 lines: the records of every text entity, their copies and the
+    erasure search are one model, whose lines DuckDB streams from the
+    files at each use (docs/performance.md); the compile-time search plan
+    is erasure_search_plan().
 -#}
 
 {{ config(
@@ -75,43 +80,16 @@ erased_patterns as (
 
 ),
 {%- if is_incremental() %}
-{#- The patterns held lines were searched for, as keyed hashes: only with
-    the key (else the table is dropped by the post-hook). How many are new
-    decides the search (the count is known before the model's SQL is). -#}
-{%- set held_patterns = none -%}
-{%- set nested_loop = false -%}
-{%- if erasure_key_is_set() -%}
-    {%- set held_patterns = load_cached_relation(side_relation('erased_held')) -%}
-{%- endif -%}
-{%- if held_patterns is not none -%}
-    {%- set new_pattern_count = run_query(
-        'select count(*) from ('
-        ~ erased_patterns_not_held(
-            '(' ~ current_erased_patterns() ~ ') as erased_patterns',
-            held_patterns,
-        )
-        ~ ') as new_patterns'
-    ).columns[0].values()[0] -%}
-    {%- set nested_loop = new_pattern_count
-        <= var('erasure_nested_loop_max_patterns', 100) -%}
-    {%- do log(
-        this.identifier ~ (
-            ': no new erased pattern, held lines not searched'
-            if new_pattern_count == 0
-            else ': searching held lines for ' ~ new_pattern_count
-                ~ ' new erased pattern(s)'
-                ~ (' by a nested loop' if nested_loop else ' by slices')
-        ),
-        info=true,
-    ) -%}
-{%- endif %}
+{#- The search of the held lines, planned at compile time: the count of
+    new patterns is known before the model's SQL is. -#}
+{%- set plan = erasure_search_plan() %}
 
 new_patterns as (
 
     {#- the patterns held lines have not been searched for: with held
         hashes, those not among them; without, every pattern -#}
-    {%- if held_patterns is not none %}
-    {{ erased_patterns_not_held('erased_patterns', held_patterns) }}
+    {%- if plan.held_patterns is not none %}
+    {{ erased_patterns_not_held('erased_patterns', plan.held_patterns) }}
     {%- else %}
     select pattern from erased_patterns
     {%- endif %}
@@ -131,7 +109,7 @@ held_lines as (
 
     where
         line is not null
-        {%- if held_patterns is none %}
+        {%- if plan.held_patterns is none %}
         and (select fingerprint.fingerprint from fingerprint) != (
             select max(held.erasure_fingerprint)
             from {{ this }} as held
@@ -139,7 +117,7 @@ held_lines as (
                 select max(newest.loaded_at) from {{ this }} as newest
             )
         )
-        {%- elif new_pattern_count == 0 %}
+        {%- elif plan.new_pattern_count == 0 %}
         and 1 = 0
         {%- endif %}
 
@@ -150,7 +128,7 @@ files_to_erase as (
     {#- the held files with a line an erasure reaches only now -#}
     {{ texts_containing_any(
         'held_lines', 'file_name', 'compact_line', 'new_patterns', 'pattern',
-        nested_loop=nested_loop,
+        nested_loop=plan.nested_loop,
     ) }}
 
 ),
