@@ -21,6 +21,9 @@
     whole cookie (an event without one: of the event) that a new version
     of a shop account can lift with no new event: a run also writes the
     events of the cookies with a logged-in business event not held.
+
+    Over 250 lines: one import CTE per landed entity whose identifiers it
+    observes, and the incremental choice of the web events to write.
 -#}
 
 {{ config(

@@ -27,6 +27,10 @@
     merged or split). The run then builds the parties that have a
     touchpoint without a row. A changed journey_stages seed or
     journey_gap_days needs a full refresh.
+
+    Over 250 lines: the one home of the journey rule, whose steps (stage,
+    anchor, opener, boundary, numbering) read each other's windows; a
+    tenth of it is this header.
 -#}
 
 {{ config(

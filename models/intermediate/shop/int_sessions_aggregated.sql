@@ -24,6 +24,9 @@
     address): the pre-hook also deletes the sessions of cookies that are
     now test traffic, and a run also builds, whole, the cookies with
     business events but no session held.
+
+    Over 250 lines: the session rule and its incremental rebuild (which
+    cookies, from which session on) in one model, so that they agree.
 -#}
 
 {{ config(
