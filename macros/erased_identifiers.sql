@@ -141,8 +141,7 @@
 
         {#- One equality join per identifier type: a join on an `or` of
             them is a nested loop over every record and every identifier
-            (at 1M customers, minutes in every model that applies
-            erasures). A record appears once per identifier it matches, as
+            (docs/performance.md). A record appears once per identifier it matches, as
             under that `or`. A shop customer has no card and a card no
             customer_id: a null never matches. -#}
         {%- for type in types %}

@@ -14,11 +14,9 @@
         test. Shorter patterns (none among the identifiers today) join every
         text by one more slice per text, the empty one: a nested loop over
         those patterns only. texts is read once: DuckDB holds a relation
-        read twice in memory it cannot spill (at 1M customers the raw lines
-        of stg_landing__records did not fit in 4GB). With nested_loop, a
-        plain join on the substring test instead: cheaper for a few
-        patterns, since it cuts no text into slices (at 100k customers,
-        2.9M lines: 20 patterns 1.8 s, 200 15.4 s). -#}
+        read twice in memory it cannot spill. With nested_loop, a plain
+        join on the substring test instead: cheaper for a few patterns,
+        since it cuts no text into slices (docs/performance.md). -#}
     {%- if nested_loop %}
     select distinct searched_texts.{{ id_column }}
 

@@ -76,16 +76,12 @@ record_owners as (
     {#- the records of each identifier, collapsed to their distinct owner
         evidence first (millions of clickstream events share a few cookie
         and account pairs): the count(distinct) below then reads far fewer
-        rows, and its memory, which DuckDB cannot spill, stays small (the
-        100k build failed on it at 4GB beside another model). Both
+        rows, and its memory, which DuckDB cannot spill, stays small. Both
         aggregates group by node_id alone, which names the type and the
-        identifier: with those two texts in their keys as well, the model
-        ran out of memory at 100k with memory_limit 1GB (and at 4GB beside
-        int_sessions_aggregated's tests); without them it passed at 1GB.
-        The hints are joined to the identifiers only for the records that
-        have any (int_identifier_owner_hints): with every record on the
-        join's build side and hints grouped per record twice, the model
-        spilled 3.4 GB at 100k with 1GB -#}
+        identifier, to keep two texts out of their keys. The hints are
+        joined to the identifiers only for the records that have any
+        (int_identifier_owner_hints), which keeps the join's build side
+        small (docs/performance.md) -#}
     select
         node_id,
         entity,

@@ -10,11 +10,12 @@
     carries, else that email. A record without any (a clickstream event
     with a cookie alone) has no row: it has no hint.
 
-    A table of its own, for memory: int_identifier_decisions joins these
-    hints to every email, phone and cookie. Computed in the same query,
-    the grouping and that join held memory together, and at 1M customers
-    with memory_limit 4GB the model ran out of memory after 62 s (13.6 GB
-    spilled); from a table the join passes.
+    A table of its own so that the grouping and int_identifier_decisions'
+    join to every email, phone and cookie do not hold memory together
+    (docs/performance.md).
+
+    Over 250 lines: a record's pointers are followed up to three levels
+    (level_one to level_three), a CTE each.
 -#}
 
 with
@@ -79,8 +80,8 @@ direct_hints as {{ not_materialized() }} (
 
     {#- only the records with evidence or a pointer: a record without any
         has no hint, and left out here it gets none in the decisions either.
-        That leaves out the clickstream events that carry a cookie alone
-        (at 100k customers 10 M of the 13.8 M records) #}
+        That leaves out the clickstream events that carry a cookie alone,
+        most of the records #}
     where
         observed.identifier_type in (
             'customer_id', 'email', 'order_id', 'call_id', 'receipt_id',

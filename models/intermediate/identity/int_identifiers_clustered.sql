@@ -42,9 +42,8 @@ components as (
 
 final as (
 
-    {#- the type and the identifier come from node_id: a distinct over
-        every observation to look them up cost 2.4 s of this model's 8.8 s
-        in a 100k build that added 4 days -#}
+    {#- the type and the identifier come from node_id, not from a distinct
+        over every observation (docs/performance.md) -#}
     select
         node_id,
         component_id,

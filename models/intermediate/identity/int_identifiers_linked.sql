@@ -90,8 +90,7 @@ event_edges as (
             sorts before customer_id: and order_id:, so a cookie is never
             the greater node of an event's pair: the join's build side is
             then the few logged-in and ordering events, not every event
-            (at 100k customers, 1GB, this join and the window below spilled
-            2.6 GB) #}
+            (docs/performance.md) #}
         and second_identifier.identifier_type != 'anonymous_id'
 
 ),

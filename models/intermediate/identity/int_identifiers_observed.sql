@@ -5,11 +5,12 @@
     to (order, call, receipt, invitation, response), which act as record
     nodes. A reference (a call's order_ref, an invitation's trigger_ref, a
     response's invitation_id) is kept only when it resolves to a landed
-    record. Erased identifiers are already null in staging. Test traffic
+    record: calls and invitations through the links int_calls_linked and
+    int_survey_invitations_linked build. Erased identifiers are already null in staging. Test traffic
     (int_test_traffic_identified) takes no part: it is no customer's.
 
-    Incremental: the clickstream events are 13 M of the 16 M rows at 100k
-    customers, and an event's rows follow from the event alone, so a run
+    Incremental: the clickstream events are most of the rows, and an
+    event's rows follow from the event alone, so a run
     writes the rows of the events written since its last run
     (stg_shop__events.loaded_at after the newest held loaded_at) and
     rewrites every other entity's rows (a few million, whose references
@@ -20,25 +21,13 @@
     whole cookie (an event without one: of the event) that a new version
     of a shop account can lift with no new event: a run also writes the
     events of the cookies with a logged-in business event not held.
+
+    Over 250 lines: one import CTE per landed entity whose identifiers it
+    observes, and the incremental choice of the web events to write.
 -#}
 
 {{ config(
-    pre_hook="
-        {%- if is_incremental() -%}
-        delete from {{ this }}
-        where
-            entity != 'events'
-            or source_record_id in (
-                select events.event_id
-                from {{ ref('stg_shop__events') }} as events
-                where events.loaded_at > {{ newest_load_held() }}
-            )
-            or source_record_id in (
-                select test_traffic.record_id
-                from {{ ref('int_test_traffic_identified') }} as test_traffic
-                where test_traffic.entity = 'events'
-            )
-        {%- endif -%}",
+    pre_hook="{{ delete_identifiers_observed_to_rewrite() }}",
     **cxw_incremental_config(),
 ) }}
 
@@ -57,9 +46,9 @@
     ('shop', 'events', 'events', 'event_id', "'customer_id'", 'customer_id', 'false'),
     ('shop', 'events', 'events', 'event_id', "'order_id'", 'order_id', 'false'),
     ('marketing', 'email_events', 'email_events', 'message_id', "'email'", 'email', 'false'),
-    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'call_id'", 'call_id', 'true'),
-    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'phone'", 'caller_number', 'false'),
-    ('callcenter', 'calls', 'calls_resolved', 'call_id', "'order_id'", 'order_id', 'false'),
+    ('callcenter', 'calls', 'calls', 'call_id', "'call_id'", 'call_id', 'true'),
+    ('callcenter', 'calls', 'calls', 'call_id', "'phone'", 'caller_number', 'false'),
+    ('callcenter', 'calls', 'calls', 'call_id', "'order_id'", 'order_id', 'false'),
     ('stores', 'transactions', 'transactions', 'receipt_id', "'receipt_id'", 'receipt_id', 'true'),
     ('stores', 'transactions', 'transactions', 'receipt_id', "'loyalty_card'", 'loyalty_card', 'false'),
     ('stores', 'loyalty_members', 'loyalty_members', 'card_number', "'loyalty_card'", 'card_number', 'true'),
@@ -184,12 +173,13 @@ email_events as (
 
 calls as (
 
+    {#- a call's order_ref resolved to its order (int_calls_linked) -#}
     select
         call_id,
-        caller_number,
-        order_ref_normalised
+        order_id,
+        caller_number
 
-    from {{ ref('stg_callcenter__calls') }}
+    from {{ ref('int_calls_linked') }}
 
 ),
 
@@ -216,14 +206,25 @@ loyalty_members as (
 
 invitations as (
 
+    select invitation_id
+
+    from {{ ref('stg_surveys__invitations') }}
+
+),
+
+invitations_linked as (
+
+    {#- an invitation's trigger_ref resolved to its order, call or receipt
+        (int_survey_invitations_linked; test traffic is left out there) -#}
     select
         invitation_id,
-        trigger_type,
-        trigger_ref,
+        order_id,
+        call_id,
+        receipt_id,
         recipient_email,
         recipient_phone
 
-    from {{ ref('stg_surveys__invitations') }}
+    from {{ ref('int_survey_invitations_linked') }}
 
 ),
 
@@ -239,51 +240,20 @@ responses as (
 
 ),
 
-calls_resolved as (
-
-    select
-        calls.call_id,
-        calls.caller_number,
-        orders.order_id
-
-    from calls
-
-    left join orders
-        on calls.order_ref_normalised = orders.order_id
-
-),
-
 invitations_resolved as (
 
     select
-        invitations.invitation_id,
-        invitations.recipient_email,
-        invitations.recipient_phone,
+        invitation_id,
+        recipient_email,
+        recipient_phone,
         case
-            when orders.order_id is not null then 'order_id'
-            when calls.call_id is not null then 'call_id'
-            when transactions.receipt_id is not null then 'receipt_id'
+            when order_id is not null then 'order_id'
+            when call_id is not null then 'call_id'
+            when receipt_id is not null then 'receipt_id'
         end as trigger_identifier_type,
-        coalesce(
-            orders.order_id, calls.call_id, transactions.receipt_id
-        ) as trigger_identifier
+        coalesce(order_id, call_id, receipt_id) as trigger_identifier
 
-    from invitations
-
-    left join orders
-        on
-            invitations.trigger_type = 'order_delivered'
-            and invitations.trigger_ref = orders.order_id
-
-    left join calls
-        on
-            invitations.trigger_type = 'call_completed'
-            and invitations.trigger_ref = calls.call_id
-
-    left join transactions
-        on
-            invitations.trigger_type = 'store_purchase'
-            and invitations.trigger_ref = transactions.receipt_id
+    from invitations_linked
 
 ),
 
@@ -338,8 +308,7 @@ final as (
 
     {#- a record carries one identifier of each type (unique record ids in
         staging), so no row repeats: the unique test on observation_id says
-        so, and no distinct (a hash of 16 M wide rows at 100 k customers)
-        is needed -#}
+        so, and no distinct (a hash of every wide row) is needed -#}
     select
         {{ surrogate_key([
             'source_system', 'entity', 'source_record_id',

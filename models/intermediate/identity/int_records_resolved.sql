@@ -7,9 +7,8 @@
 
     Clickstream events are left out: a session, not an event, is a
     touchpoint, and it takes its party from its login's or its cookie's key
-    (int_touchpoints_unioned). At 1M customers the events were 115 M of
-    this model's 132 M rows (6.4 GB of the warehouse, 222 s, 16.6 GB
-    spilled with memory_limit 4GB), read by nothing but a test.
+    (int_touchpoints_unioned); events would be most of this model's rows,
+    read by nothing but a test (docs/performance.md).
 -#}
 
 with
@@ -47,9 +46,8 @@ resolved as (
         observed.source_record_id,
         min(keys.customer_id) as customer_id,
         {#- 0, 1, or 2 for two or more: min and max say as much as a
-            count(distinct) per record, which cost this model 31 to 63 s
-            and 3.2 GB of spill at 100k customers with 1GB, against 19 s
-            and 1.4 GB -#}
+            count(distinct) per record, at a fraction of its cost
+            (docs/performance.md) -#}
         cast(case
             when min(keys.customer_id) is null then 0
             when min(keys.customer_id) = max(keys.customer_id) then 1

@@ -14,8 +14,8 @@
       awareness or consideration touch after a purchase, service or
       loyalty touch (the next round of shopping).
     A table of its own, not a CTE of the journey fact: its windows and the
-    wide join in one query spilled more than the two apart (DECISIONS.md,
-    "The journey steps as a table").
+    wide join spill less apart than in one query (DECISIONS.md, "The
+    journey steps as a table").
 
     Incremental: the rule reads one party's touchpoints at a time, so a run
     rebuilds the parties (party_key) whose touchpoints changed and keeps
@@ -27,41 +27,14 @@
     merged or split). The run then builds the parties that have a
     touchpoint without a row. A changed journey_stages seed or
     journey_gap_days needs a full refresh.
+
+    Over 250 lines: the one home of the journey rule, whose steps (stage,
+    anchor, opener, boundary, numbering) read each other's windows; a
+    tenth of it is this header.
 -#}
 
 {{ config(
-    pre_hook="
-        {%- if is_incremental() -%}
-        delete from {{ this }}
-        where party_key in (
-            with changed as (
-                select
-                    held.party_key as held_party_key,
-                    coalesce(
-                        touchpoints.party_id, touchpoints.touchpoint_id
-                    ) as party_key
-                from {{ this }} as held
-                full outer join {{ ref('int_touchpoints_unioned') }} as touchpoints
-                    on held.touchpoint_id = touchpoints.touchpoint_id
-                where
-                    held.touchpoint_id is null
-                    or touchpoints.touchpoint_id is null
-                    or held.party_key != coalesce(
-                        touchpoints.party_id, touchpoints.touchpoint_id
-                    )
-                    or held.touchpoint_type
-                    is distinct from touchpoints.touchpoint_type
-                    or held.anchor_touchpoint_id
-                    is distinct from touchpoints.anchor_touchpoint_id
-                    or held.is_known_customer
-                    is distinct from touchpoints.is_known_customer
-                    or held.occurred_at is distinct from touchpoints.occurred_at
-            )
-            select held_party_key from changed
-            union all
-            select party_key from changed
-        )
-        {%- endif -%}",
+    pre_hook="{{ delete_journey_steps_to_rebuild() }}",
     **cxw_incremental_config(),
 ) }}
 
@@ -177,9 +150,8 @@ anchored as (
 anchor_links as (
 
     {#- An anchor counts only when it is a touchpoint of the same party.
-        The hash table holds the anchored touchpoints only (at 100k
-        customers 0.2M of 3.8M): built on every touchpoint, it spilled
-        0.6 GB with memory_limit 400MB. -#}
+        The hash table holds the anchored touchpoints only, a small share
+        of them (docs/performance.md). -#}
     select
         anchored.touchpoint_id,
         anchors.touchpoint_id as journey_anchor_id

@@ -24,47 +24,13 @@
     address): the pre-hook also deletes the sessions of cookies that are
     now test traffic, and a run also builds, whole, the cookies with
     business events but no session held.
+
+    Over 250 lines: the session rule and its incremental rebuild (which
+    cookies, from which session on) in one model, so that they agree.
 -#}
 
 {{ config(
-    pre_hook="
-        {%- if is_incremental() -%}
-        delete from {{ this }}
-        where
-            session_id in (
-                select held.session_id
-                from {{ this }} as held
-                inner join (
-                    select
-                        coalesce(events.anonymous_id, events.event_id)
-                            as cookie_key,
-                        min(events.occurred_at) as first_new_at
-                    from {{ ref('stg_shop__events') }} as events
-                    where
-                        events.occurred_at is not null
-                        and events.loaded_at > {{ newest_load_held() }}
-                    group by coalesce(events.anonymous_id, events.event_id)
-                ) as first_new
-                    on held.cookie_key = first_new.cookie_key
-                where
-                    {{ dbt.datediff(
-                        'held.ended_at', 'first_new.first_new_at', 'second'
-                    ) }} <= {{ var('session_timeout_minutes', 30) * 60 }}
-            )
-            or first_event_id in (
-                select events.event_id
-                from {{ ref('stg_shop__events') }} as events
-                where events.loaded_at > {{ newest_load_held() }}
-            )
-            or cookie_key in (
-                select coalesce(events.anonymous_id, events.event_id)
-                from {{ ref('stg_shop__events') }} as events
-                inner join {{ ref('int_test_traffic_identified') }} as test_traffic
-                    on
-                        test_traffic.entity = 'events'
-                        and events.event_id = test_traffic.record_id
-            )
-        {%- endif -%}",
+    pre_hook="{{ delete_sessions_to_rebuild() }}",
     **cxw_incremental_config(),
 ) }}
 
@@ -132,8 +98,7 @@ new_cookies as (
     {#- cookies with business events and no session held: test traffic
         no more (or new, when their events are new too). A cookie is test
         traffic through an event logged in as a test account, so only
-        cookies with a logged-in event can change (15 % of the events at
-        100k customers) -#}
+        cookies with a logged-in event can change -#}
     (
         select business_events.cookie_key
 

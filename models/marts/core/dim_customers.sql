@@ -52,6 +52,20 @@ customers as (
 
 ),
 
+scales as (
+
+    select
+        survey_type,
+        positive_min_score,
+        neutral_min_score,
+        positive_label,
+        neutral_label,
+        negative_label
+
+    from {{ ref('survey_scales') }}
+
+),
+
 first_touches as (
 
     select
@@ -99,20 +113,22 @@ home_stores as (
 nps_answers as (
 
     select
-        customer_id,
-        case
-            when score >= 9 then 'promoter'
-            when score >= 7 then 'passive'
-            else 'detractor'
-        end as nps_category,
+        touchpoints.customer_id,
+        {{ score_category('touchpoints.score', 'scales') }} as nps_category,
         row_number() over (
-            partition by customer_id
-            order by occurred_at desc, touchpoint_id desc
+            partition by touchpoints.customer_id
+            order by
+                touchpoints.occurred_at desc, touchpoints.touchpoint_id desc
         ) as answer_rank
 
     from touchpoints
 
-    where touchpoint_type = 'survey_response' and survey_type = 'nps'
+    inner join scales
+        on touchpoints.survey_type = scales.survey_type
+
+    where
+        touchpoints.touchpoint_type = 'survey_response'
+        and touchpoints.survey_type = 'nps'
 
 ),
 

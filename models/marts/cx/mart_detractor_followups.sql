@@ -30,7 +30,7 @@ responses as (
         topics,
         score,
         delivery_delay_days,
-        is_promoter or is_satisfied or is_low_effort as is_positive,
+        is_positive,
         is_passive,
         submitted_date,
         submitted_at

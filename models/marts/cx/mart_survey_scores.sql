@@ -19,7 +19,7 @@ responses as (
         country,
         score,
         score_category,
-        is_promoter or is_satisfied or is_low_effort as is_positive,
+        is_positive,
         is_passive as is_neutral
 
     from {{ ref('fct_survey_responses') }}

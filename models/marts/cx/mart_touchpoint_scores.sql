@@ -13,7 +13,7 @@ responses as (
         touchpoint_id,
         survey_type,
         score,
-        is_promoter or is_satisfied or is_low_effort as is_positive,
+        is_positive,
         is_passive as is_neutral,
         is_promoter,
         is_detractor

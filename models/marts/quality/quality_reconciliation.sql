@@ -13,6 +13,10 @@
     quarantined_files the intake could not read as a whole, unread_files
     loaded with records but held by no staging row; is_balanced needs the
     records to balance and no file unread.
+
+    Over 250 lines: for every entity, the counts of what landed, was
+    modelled, quarantined and excluded, each from its own model, and their
+    reconciliation in one row.
 -#}
 
 {%- set staging_models = {

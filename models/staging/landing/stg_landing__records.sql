@@ -22,6 +22,11 @@
     otherwise every pattern, when the erased identifiers differ from those
     of the last run that wrote rows (erasure_fingerprint of the newest
     loaded_at).
+
+    Over 250 lines: the records of every text entity, their copies and the
+    erasure search are one model, whose lines DuckDB streams from the
+    files at each use (docs/performance.md); the compile-time search plan
+    is erasure_search_plan().
 -#}
 
 {{ config(
@@ -37,8 +42,8 @@
 {#- The lines of each text entity to read, written out at each use rather
     than as a CTE: the lines are read twice (parsed, then searched for
     erased identifiers) and DuckDB materialises a CTE over read_csv in
-    memory, even when told not to (at 1M customers they did not fit in
-    4GB); reading the files again streams. -#}
+    memory, even when told not to; reading the files again streams
+    (docs/performance.md). -#}
 {%- set landed_lines = {} -%}
 {%- for spec in text_entities -%}
     {%- do landed_lines.update({
@@ -75,43 +80,16 @@ erased_patterns as (
 
 ),
 {%- if is_incremental() %}
-{#- The patterns held lines were searched for, as keyed hashes: only with
-    the key (else the table is dropped by the post-hook). How many are new
-    decides the search (the count is known before the model's SQL is). -#}
-{%- set held_patterns = none -%}
-{%- set nested_loop = false -%}
-{%- if erasure_key_is_set() -%}
-    {%- set held_patterns = load_cached_relation(side_relation('erased_held')) -%}
-{%- endif -%}
-{%- if held_patterns is not none -%}
-    {%- set new_pattern_count = run_query(
-        'select count(*) from ('
-        ~ erased_patterns_not_held(
-            '(' ~ current_erased_patterns() ~ ') as erased_patterns',
-            held_patterns,
-        )
-        ~ ') as new_patterns'
-    ).columns[0].values()[0] -%}
-    {%- set nested_loop = new_pattern_count
-        <= var('erasure_nested_loop_max_patterns', 100) -%}
-    {%- do log(
-        this.identifier ~ (
-            ': no new erased pattern, held lines not searched'
-            if new_pattern_count == 0
-            else ': searching held lines for ' ~ new_pattern_count
-                ~ ' new erased pattern(s)'
-                ~ (' by a nested loop' if nested_loop else ' by slices')
-        ),
-        info=true,
-    ) -%}
-{%- endif %}
+{#- The search of the held lines, planned at compile time: the count of
+    new patterns is known before the model's SQL is. -#}
+{%- set plan = erasure_search_plan() %}
 
 new_patterns as (
 
     {#- the patterns held lines have not been searched for: with held
         hashes, those not among them; without, every pattern -#}
-    {%- if held_patterns is not none %}
-    {{ erased_patterns_not_held('erased_patterns', held_patterns) }}
+    {%- if plan.held_patterns is not none %}
+    {{ erased_patterns_not_held('erased_patterns', plan.held_patterns) }}
     {%- else %}
     select pattern from erased_patterns
     {%- endif %}
@@ -131,7 +109,7 @@ held_lines as (
 
     where
         line is not null
-        {%- if held_patterns is none %}
+        {%- if plan.held_patterns is none %}
         and (select fingerprint.fingerprint from fingerprint) != (
             select max(held.erasure_fingerprint)
             from {{ this }} as held
@@ -139,7 +117,7 @@ held_lines as (
                 select max(newest.loaded_at) from {{ this }} as newest
             )
         )
-        {%- elif new_pattern_count == 0 %}
+        {%- elif plan.new_pattern_count == 0 %}
         and 1 = 0
         {%- endif %}
 
@@ -150,7 +128,7 @@ files_to_erase as (
     {#- the held files with a line an erasure reaches only now -#}
     {{ texts_containing_any(
         'held_lines', 'file_name', 'compact_line', 'new_patterns', 'pattern',
-        nested_loop=nested_loop,
+        nested_loop=plan.nested_loop,
     ) }}
 
 ),
@@ -228,8 +206,8 @@ shop__events as (
 
     from (
         {#- identical lines of one file (copies) are counted first, on
-            narrow keys: an aggregate over every parsed column (two long
-            texts per row) ran out of memory at 1M customers, 4GB -#}
+            narrow keys, not over every parsed column (two long texts per
+            row; docs/performance.md) -#}
         select
             file_name,
             line,
@@ -320,9 +298,9 @@ compacted as (
 
     {#- the lines read again from the files (cheaper than holding every
         record in memory to read it twice) and searched as they stream,
-        without a distinct first: a line landed twice is rare, and at 1M
-        customers with 4GB the model ran out of memory with that distinct
-        of 28.6M long lines beside its counts, and passed without it -#}
+        without a distinct first: a line landed twice is rare, and a
+        distinct of every long line holds memory beside the counts
+        (docs/performance.md) -#}
     select
         text_lines.line,
         {{ compact_text('text_lines.line') }} as compact_line
