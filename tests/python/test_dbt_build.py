@@ -210,7 +210,8 @@ def test_each_layer_sits_in_its_schema_with_its_descriptions(landing_min_build: 
         assert expected <= held and held - expected == side
         comments = dict(
             connection.execute(
-                "select schema_name || '.' || table_name, comment from duckdb_tables()"
+                "select schema_name || '.' || table_name, comment from duckdb_tables() "
+                "union all select schema_name || '.' || view_name, comment from duckdb_views()"
             ).fetchall()
         )
         column_comments = dict(
