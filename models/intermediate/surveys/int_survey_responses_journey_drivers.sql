@@ -10,8 +10,8 @@
     drivers, which read the same journey events.
 -#}
 
-{%- set long_wait_seconds = var('long_wait_minutes', 5) * 60 -%}
-{%- set repeat_call_days = var('repeat_call_days', 7) -%}
+{%- set long_wait_seconds = var('long_wait_minutes') * 60 -%}
+{%- set repeat_call_days = var('repeat_call_days') -%}
 
 with
 

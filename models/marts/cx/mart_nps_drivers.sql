@@ -13,9 +13,9 @@
 
 {%- set drivers = [
     ('late_delivery', 'has_late_delivery', 'An order in the journey was delivered after its promised date'),
-    ('long_wait', 'has_long_wait', 'A call in the journey waited more than ' ~ var('long_wait_minutes', 5) ~ ' minutes'),
+    ('long_wait', 'has_long_wait', 'A call in the journey waited more than ' ~ var('long_wait_minutes') ~ ' minutes'),
     ('unresolved_call', 'has_unresolved_call', 'A call in the journey ended unresolved or abandoned'),
-    ('repeat_call', 'has_repeat_call', 'A call in the journey followed another within ' ~ var('repeat_call_days', 7) ~ ' days'),
+    ('repeat_call', 'has_repeat_call', 'A call in the journey followed another within ' ~ var('repeat_call_days') ~ ' days'),
     ('return', 'has_return', 'An order or store purchase in the journey was returned'),
     ('cancellation', 'has_cancellation', 'An order in the journey was cancelled'),
 ] -%}
