@@ -4,10 +4,17 @@
     cookies alone is a visitor nobody knows), built from the customer's
     touchpoints (int_touchpoints_unioned, the same union that
     fct_customer_journey lays out; test traffic is already left out). No
-    email, phone, card or name leaves this model.
+    email, phone, card or name leaves this model. The segment thresholds
+    are dbt_project.yml vars: churn_days, segment_high_value_pln,
+    segment_active_days.
+    About 250 lines: four imports and one CTE per customer attribute (first
+    touch, home store, latest NPS answer, totals), all read from the same
+    touchpoints; split, each part would read the union again.
 -#}
 
-{%- set churn_days = var('churn_days', 180) -%}
+{%- set churn_days = var('churn_days') -%}
+{%- set high_value_pln = var('segment_high_value_pln') -%}
+{%- set active_days = var('segment_active_days') -%}
 
 with
 
@@ -225,10 +232,13 @@ final as (
         case
             when last_purchase_at is null then 'prospect'
             when days_since_purchase > {{ churn_days }} then 'lapsed'
-            when net_revenue_pln >= 2000 and days_since_purchase <= 90
+            when
+                net_revenue_pln >= {{ high_value_pln }}
+                and days_since_purchase <= {{ active_days }}
                 then 'champion'
-            when net_revenue_pln >= 2000 then 'high_value_at_risk'
-            when days_since_purchase <= 90 then 'active'
+            when net_revenue_pln >= {{ high_value_pln }}
+                then 'high_value_at_risk'
+            when days_since_purchase <= {{ active_days }} then 'active'
             else 'at_risk'
         end as segment,
         latest_nps_category,
