@@ -6,7 +6,8 @@
     responses. Test traffic is left out.
 
     Each touchpoint carries the party it belongs to (party_id: the resolved
-    key of int_customer_keys, also for a cookie nobody knows) and, when it
+    key of int_customer_keys, also for a cookie nobody knows), whether that
+    party is a known customer (int_customers_known) and, when it
     belongs to an earlier touchpoint's journey, that touchpoint
     (anchor_touchpoint_id): an order's delivery, cancellation and return
     and a call about an order belong to the order placed; a store return to
@@ -46,14 +47,11 @@ resolved as (
 
 ),
 
-keys as (
+known_parties as (
 
-    select
-        customer_id,
-        identifier_type,
-        is_shared
+    select customer_id as party_id
 
-    from {{ ref('int_customer_keys') }}
+    from {{ ref('int_customers_known') }}
 
 ),
 
@@ -64,24 +62,6 @@ test_traffic as (
         record_id
 
     from {{ ref('int_test_traffic_identified') }}
-
-),
-
-known_parties as (
-
-    {#- A person someone can know: a key holding a shop account, an email,
-        a phone or a loyalty card that links. A key of web cookies alone
-        is a visitor nobody knows. -#}
-    select distinct customer_id as party_id
-
-    from keys
-
-    where
-        customer_id is not null
-        and not is_shared
-        and identifier_type in (
-            'customer_id', 'email', 'phone', 'loyalty_card'
-        )
 
 ),
 
