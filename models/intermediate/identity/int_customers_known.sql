@@ -3,8 +3,9 @@
     holding a shop account, an email, a phone or a loyalty card that links
     (not shared). A key of web cookies alone is a visitor nobody knows.
     This model owns that rule: int_touchpoints_unioned flags each
-    touchpoint's party by it (is_known_customer), and dim_customers and
-    fct_customer_journey read that flag.
+    touchpoint's party by it (is_known_customer), which
+    int_customers_aggregated (so dim_customers) and fct_customer_journey
+    read.
 -#}
 
 with
