@@ -16,6 +16,7 @@ import duckdb
 import pytest
 from conftest import LANDING_MIN, Build, Generated, dbt_build, generate_into
 from dbt_common.exceptions import DbtRuntimeError
+from test_identity import measure
 
 from cx_warehouse import layers
 from cx_warehouse.dbt import run_dbt
@@ -339,6 +340,20 @@ def test_fivetran_truth_is_keyed_by_ticket_ids(
         )
     )
     assert counted and built == counted
+
+
+def test_identity_of_calls_is_the_same_in_both_shapes(
+    both_shapes: dict[str, tuple[Generated, Build]],
+) -> None:
+    """Records, pairwise precision and recall of the calls against each shape's truth
+    (test_identity.measure), the call keyed by its own id in each."""
+    calls = {}
+    for shape, (generated, build) in both_shapes.items():
+        assert build.result.ok, f"{shape}: {build.result.reason()}"
+        _, per_entity = measure(build.warehouse, generated.truth)
+        calls[shape] = [row[1:] for row in per_entity if row[0] == "calls"]
+    assert calls["landing"] and calls["landing"][0][0] > 0
+    assert calls["fivetran"] == calls["landing"]
 
 
 # -- settings without a build ---------------------------------------------------------
