@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, cast
 
 from cx_warehouse import __version__
-from cx_warehouse.generator.config import ConfigError, GenerateConfig, parse_faults
+from cx_warehouse.generator.config import SHAPES, ConfigError, GenerateConfig, parse_faults
 from cx_warehouse.generator.folders import landing_is_empty
 from cx_warehouse.paths import Locations
 from cx_warehouse.report_text import LANGUAGES
@@ -123,6 +123,20 @@ def add_generate(subparsers: argparse._SubParsersAction) -> None:
         metavar="SPEC",
         help="fault kinds and rates: 'all' (default), 'none', or comma-separated kind[=rate] "
         "on top of that, e.g. 'none,bad_scores=0.1'",
+    )
+    parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="landing",
+        help="landing (default): the landing contract's files; fivetran: the systems whose "
+        "connector is built as the connector's tables in --raw (docs/sources.md)",
+    )
+    parser.add_argument(
+        "--raw",
+        type=_path,
+        metavar="FILE",
+        help="with --shape fivetran: the DuckDB file to write the connectors' tables into "
+        "(a new file; point CXW_RAW at it to build)",
     )
     parser.set_defaults(handler=generate)
 
@@ -324,6 +338,8 @@ def _generate_config(
             landing=landing,
             truth=truth,
             faults=parse_faults(getattr(args, "faults", None)),
+            shape=getattr(args, "shape", "landing"),
+            raw=getattr(args, "raw", None),
         )
     except ConfigError as error:
         raise UsageError(str(error)) from None
@@ -374,7 +390,7 @@ def generate(args: argparse.Namespace) -> int:
     landing = args.landing or locations.landing
     truth = args.truth or locations.truth
     config = _generate_config(args, landing, truth, customers=10_000, days=365)
-    rows, seconds = _generate(config, {"landing": "--landing", "truth": "--truth"})
+    rows, seconds = _generate(config, {"landing": "--landing", "truth": "--truth", "raw": "--raw"})
     print(format_rows_table(rows, seconds))
     print(f"landing: {config.landing}\ntruth:   {config.truth}")
     return 0

@@ -15,6 +15,10 @@ registers:
   for partial parsing), and the SQL dbt compiles and logs names the function, never
   the key. Without the secret it is the public development key, with a warning.
 - ``cxw_erasure_key_is_set()``: whether a real key is set.
+
+When ``CXW_RAW`` names a DuckDB file (the tables connectors load, docs/sources.md),
+it is attached READ-ONLY as the catalog ``cxw_raw`` that the connector sources name
+(var ``raw_catalog``); a missing file is a one-line error before dbt opens anything.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from dbt.adapters.duckdb.credentials import Attachment
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
@@ -53,6 +58,21 @@ def from_project(path: str) -> str:
     return str(PROJECT_DIR / path)
 
 
+RAW = "CXW_RAW"
+RAW_CATALOG = "cxw_raw"
+
+
+def raw_attachment() -> Attachment | None:
+    """The connectors' raw file named by ``CXW_RAW``, attached read-only; None unset."""
+    name = os.environ.get(RAW, "").strip()
+    if not name:
+        return None
+    path = Path(from_project(name))
+    if not path.is_file():
+        raise DbtRuntimeError(f"{RAW} {path}: no such DuckDB file (the connectors' raw tables)")
+    return Attachment(path=str(path), alias=RAW_CATALOG, read_only=True)
+
+
 REFUSED = (
     "the prod target is the published warehouse, which `cxw run` builds, validates and "
     "publishes; develop on the dev target (the default, data/dev.duckdb): "
@@ -78,6 +98,9 @@ class Plugin(BasePlugin):
         creds.path = from_project(creds.path)
         if Path(creds.path).is_absolute():  # a fresh clone has no data/ yet
             Path(creds.path).parent.mkdir(parents=True, exist_ok=True)
+        raw = raw_attachment()
+        if raw is not None and not any(a.alias == RAW_CATALOG for a in creds.attach or []):
+            creds.attach = [*(creds.attach or []), raw]
         if "temp_directory" in config:
             config["temp_directory"] = from_project(str(config["temp_directory"]))
 

@@ -5,8 +5,10 @@
         external_location holds the token __LANDING__ and it is resolved here,
         at compile time, by resolve_landing() / landing_path().
     -#}
-    {#- The run's intake is a table of the warehouse, not landing files. -#}
-    {%- if source_name == 'intake' -%}
+    {#- The run's intake is a table of the warehouse, and a connector's
+        tables (docs/sources.md) are tables of the raw catalog: not landing
+        files. -#}
+    {%- if source_name in ['intake', 'zendesk'] -%}
         {%- do return(builtins.source(source_name, table_name)) -%}
     {%- endif -%}
     {%- do return(resolve_landing(builtins.source(source_name, table_name))) -%}

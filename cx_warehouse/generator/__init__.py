@@ -3,7 +3,9 @@
 ``generate(config)`` writes the landing contract (``shared/landing-contract.md``) for
 ``config.customers`` persons over ``config.days`` days, with the contract's twelve
 fault kinds at ``config.faults`` rates, and the ground truth beside it. Same
-arguments, byte-identical files.
+arguments, byte-identical files. ``config.shape`` fivetran writes the systems whose
+connector is built as that connector's tables into ``config.raw`` instead
+(``connectors/``), the truth keyed by the connectors' record ids.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from . import (
     vocab,
 )
 from .config import DEFAULT_FAULT_RATES, ConfigError, GenerateConfig, parse_faults
+from .connectors import CONNECTOR_SYSTEMS, zendesk
 from .folders import check_folders, landing_is_empty
 from .formats import install_macros
 from .truth import write_truth
@@ -97,7 +100,9 @@ def generate(config: GenerateConfig, progress: bool = True) -> dict[str, int]:
 def _generate(config: GenerateConfig, world: World, progress: bool) -> dict[str, int]:
     install_macros(world)
     _lookups(world)
-    entities = landing.text_entities()
+    # the systems a connector carries (--shape fivetran) land no file
+    carried = CONNECTOR_SYSTEMS if config.shape == "fivetran" else {}
+    entities = [spec for spec in landing.text_entities() if spec.system not in carried]
     total_steps = len(SIMULATION) + len(entities) + events.event_chunks(world) + 1
     with tqdm(total=total_steps, desc="generate", unit="step", disable=not progress) as bar:
         for name, step in SIMULATION:
@@ -127,6 +132,10 @@ def _generate(config: GenerateConfig, world: World, progress: bool) -> dict[str,
         events.write_events(world, writer, bar)
         log.debug("shop/events: %.1f s", time.perf_counter() - started)
         writer.finish()
+        connector_rows = {}
+        if config.raw is not None:
+            bar.set_postfix_str("zendesk")
+            connector_rows = zendesk.write(world, config.raw)
         bar.set_postfix_str("truth")
         started = time.perf_counter()
         truth = write_truth(world)
@@ -134,4 +143,4 @@ def _generate(config: GenerateConfig, world: World, progress: bool) -> dict[str,
         bar.update(1)
     log.info("truth: %s", truth)
     world.con.close()
-    return dict(sorted(writer.rows.items()))
+    return dict(sorted((writer.rows | connector_rows).items()))

@@ -24,6 +24,12 @@ DEFAULT_FAULT_RATES: dict[str, float] = {
 }
 
 
+# The shapes the generator writes: the landing contract's files, or (fivetran) the
+# tables connectors load into a DuckDB file for the systems whose connector is built
+# (docs/sources.md), the landing files for the others.
+SHAPES = ("landing", "fivetran")
+
+
 class ConfigError(ValueError):
     """A bad generator argument; its message is one line meant for the user."""
 
@@ -70,8 +76,16 @@ class GenerateConfig:
     landing: Path
     truth: Path
     faults: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FAULT_RATES))
+    shape: str = "landing"
+    raw: Path | None = None
 
     def __post_init__(self) -> None:
+        if self.shape not in SHAPES:
+            raise ConfigError(f"--shape must be one of {', '.join(SHAPES)}, got '{self.shape}'")
+        if (self.shape == "fivetran") != (self.raw is not None):
+            raise ConfigError("--raw FILE.duckdb goes with --shape fivetran, and only with it")
+        if self.raw is not None and self.raw.resolve().is_relative_to(self.landing.resolve()):
+            raise ConfigError("--raw must be outside the landing folder")
         if self.customers < 1:
             raise ConfigError(f"--customers must be at least 1, got {self.customers}")
         if self.days < 1:

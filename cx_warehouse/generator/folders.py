@@ -17,7 +17,14 @@ class FolderError(ConfigError):
 
 
 def check_folders(config: GenerateConfig) -> None:
-    """Fail early, in one line, unless both folders can be written and landing has no files."""
+    """Fail early, in one line, unless both folders can be written and landing has no files,
+    and the connectors' raw file (``--shape fivetran``) is a new file."""
+    if config.raw is not None:
+        if config.raw.exists():
+            raise FolderError(
+                "raw", f"{config.raw} exists: the raw file is written whole, name a new one"
+            )
+        config.raw.parent.mkdir(parents=True, exist_ok=True)
     for role, folder in (("landing", config.landing), ("truth", config.truth)):
         try:
             folder.mkdir(parents=True, exist_ok=True)

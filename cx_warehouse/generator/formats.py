@@ -8,6 +8,11 @@ from .world import World
 def install_macros(world: World) -> None:
     seed = int(world.config.seed)
     ts_rate = world.rate("timestamps")
+    call_id = (
+        "'CL' || lpad((call_no + 1)::varchar, 8, '0')"
+        if world.config.shape == "landing"
+        else "(call_no + 1)::varchar"
+    )
     world.con.execute(
         f"""
         -- a deterministic uniform number in [0, 1) per (key, salt): same seed, same draw
@@ -60,6 +65,8 @@ def install_macros(world: World) -> None:
                     || upper(substr(e, strpos(e, '@') + 1)) || ' '
                 else e
             end;
+        -- a call's id as its system names it: the telephony export's, or Zendesk's ticket id
+        create or replace macro call_record_id(call_no) as {call_id};
         create or replace macro csv_bool(b) as case when b then 'true' else 'false' end;
         create or replace macro money(x) as printf('%.2f', x);
         """

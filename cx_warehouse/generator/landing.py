@@ -204,16 +204,22 @@ def email_events() -> TextEntity:
     return TextEntity("marketing", "email_events", "csv", tuple(fields), ",", sql)
 
 
+# The number a call comes from, and the digits of the order it names: the same
+# call in every shape (connectors/zendesk.py reads them too).
+CALLER_NUMBER = (
+    "case when c.from_switchboard and p.company_phone > 0 then p.company_phone "
+    "when c.uses_mobile2 and p.mobile2 > 0 then p.mobile2 else p.contact_phone end"
+)
+ORDER_REF_DIGITS = (
+    "lpad((case when c.ref_dangles then $n_orders + 1000 + c.call_no "
+    "else c.order_no + 1 end)::varchar, 7, '0')"
+)
+
+
 def calls() -> TextEntity:
-    call_id = "'CL' || lpad((c.call_no + 1)::varchar, 8, '0')"
-    number = (
-        "case when c.from_switchboard and p.company_phone > 0 then p.company_phone "
-        "when c.uses_mobile2 and p.mobile2 > 0 then p.mobile2 else p.contact_phone end"
-    )
-    ref_digits = (
-        "lpad((case when c.ref_dangles then $n_orders + 1000 + c.call_no "
-        "else c.order_no + 1 end)::varchar, 7, '0')"
-    )
+    call_id = "call_record_id(c.call_no)"
+    number = CALLER_NUMBER
+    ref_digits = ORDER_REF_DIGITS
     fields = {
         "call_id": call_id,
         "caller_number": f"case when c.withheld then 'anonymous' else fmt_phone({number}, "

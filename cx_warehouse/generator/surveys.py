@@ -264,7 +264,7 @@ def resolve_trigger_refs(world: World) -> None:
         alter table invitations add column trigger_ref varchar;
         update invitations set trigger_ref = case trigger_type
             when 0 then 'A-' || lpad(ref::varchar, 7, '0')
-            when 1 then 'CL' || lpad(ref::varchar, 8, '0')
+            when 1 then call_record_id(ref - 1)
             when 2 then 'RC' || lpad(ref::varchar, 9, '0')
         end
         from (

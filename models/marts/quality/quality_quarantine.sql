@@ -3,7 +3,9 @@
     staging models cannot parse (stg_landing__records; with their line
     number when cxw's intake rejected them), survey responses whose counted
     submission has a bad score, and files the intake could not read as a
-    whole (stg_landing__files: one row per file, no record id).
+    whole (stg_landing__files: one row per file, no record id), and the
+    rows of connector tables a rule rejected (connector_tables; file_name
+    names the table, as connector.table, and no raw line is kept).
 -#}
 
 with
@@ -101,9 +103,39 @@ quarantined_files as (
 
 ),
 
+{%- for table in connector_tables() %}
+
+connector_{{ table.connector }}_{{ table.table }} as (
+
+    select
+        {{ surrogate_key([
+            "'" ~ table.connector ~ "'", "'" ~ table.table ~ "'", table.key
+        ]) }} as landing_record_id,
+        '{{ table.connector }}' as source_system,
+        '{{ table.table }}' as entity,
+        {{ table.key }} as source_record_id,
+        '{{ table.connector }}.{{ table.table }}' as file_name,
+        cast(null as {{ dbt.type_string() }}) as raw_line,
+        record_rule as rule,  -- noqa: RF04
+        record_reason as reason,
+        false as is_whole_file
+
+    from {{ ref(table.model) }}
+
+    where record_status = 'quarantined'
+
+),
+{%- endfor %}
+
 unioned as (
 
     select * from unparseable_records
+    {%- for table in connector_tables() %}
+
+    union all
+
+    select * from connector_{{ table.connector }}_{{ table.table }}
+    {%- endfor %}
 
     union all
 

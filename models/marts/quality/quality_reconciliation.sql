@@ -14,6 +14,11 @@
     loaded with records but held by no staging row; is_balanced needs the
     records to balance and no file unread.
 
+    A system a connector builds (or none: staging_source) models nothing
+    from landing files; each connector table it reads has a row of its own
+    (connector_tables): landed_rows its rows, each counted once by its
+    staging model's record_status, no files.
+
     Over 250 lines: for every entity, the counts of what landed, was
     modelled, quarantined and excluded, each from its own model, and their
     reconciliation in one row.
@@ -129,6 +134,11 @@ modelled as (
         count(*) as modelled_rows
 
     from {{ ref(model) }}
+    {%- if not is_on_landing(key.split(".")[0]) %}
+
+    {#- a connector (or none) builds it: nothing modelled from landing -#}
+    where false
+    {%- endif %}
     {% if not loop.last %}
     union all
     {% endif %}
@@ -255,6 +265,41 @@ reconciled as (
 
 ),
 
+{%- for table in connector_tables() %}
+
+connector_{{ table.connector }}_{{ table.table }} as (
+
+    select
+        '{{ table.connector }}' as source_system,
+        '{{ table.table }}' as entity,
+        count(*) as landed_rows,
+        {%- for status in [
+            'modelled', 'deduplicated', 'excluded', 'quarantined'
+        ] %}
+        sum(case when record_status = '{{ status }}' then 1 else 0 end)
+            as {{ status }}_rows,
+        {%- endfor %}
+        0 as landed_files,
+        0 as quarantined_files,
+        0 as unread_files
+
+    from {{ ref(table.model) }}
+
+),
+{%- endfor %}
+
+all_rows as (
+
+    select * from reconciled
+    {%- for table in connector_tables() %}
+
+    union all
+
+    select * from connector_{{ table.connector }}_{{ table.table }}
+    {%- endfor %}
+
+),
+
 final as (
 
     select
@@ -273,7 +318,7 @@ final as (
         + quarantined_rows
         and unread_files = 0 as is_balanced
 
-    from reconciled
+    from all_rows
 
 )
 

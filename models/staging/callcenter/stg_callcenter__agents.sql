@@ -4,6 +4,10 @@
     file is accepted too (a line with exactly three semicolons).
 -#}
 
+{#- The landing file, a connector (docs/sources.md) or no call centre. -#}
+{%- set callcenter_source = staging_source('callcenter') %}
+{% if callcenter_source == 'landing' -%}
+
 with
 
 source as (
@@ -74,3 +78,20 @@ final as (
 )
 
 select * from final
+
+{%- elif callcenter_source == 'zendesk' %}
+
+select * from {{ ref('stg_zendesk__agents') }}  -- noqa: AM04
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as agent_id,
+    cast(null as {{ dbt.type_string() }}) as agent_name,
+    cast(null as {{ dbt.type_string() }}) as team,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as date) as hired_on
+
+where false
+
+{%- endif %}

@@ -15,6 +15,10 @@
     'order_ref',
 ] | join(';') -%}
 
+{#- The landing export, a connector (docs/sources.md) or no call centre. -#}
+{%- set callcenter_source = staging_source('callcenter') %}
+{% if callcenter_source == 'landing' -%}
+
 with
 
 source as (
@@ -152,3 +156,31 @@ final as (
 )
 
 select * from final
+
+{%- elif callcenter_source == 'zendesk' %}
+
+select * from {{ ref('stg_zendesk__calls') }}  -- noqa: AM04
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as call_id,
+    cast(null as {{ dbt.type_string() }}) as agent_id,
+    cast(null as {{ dbt.type_string() }}) as caller_number,
+    cast(null as {{ dbt.type_string() }}) as direction,
+    cast(null as {{ dbt.type_string() }}) as queue,
+    cast(null as {{ dbt.type_string() }}) as outcome,
+    cast(null as {{ dbt.type_string() }}) as wrap_code,
+    cast(null as {{ dbt.type_string() }}) as order_ref,
+    cast(null as {{ dbt.type_string() }}) as order_ref_normalised,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as decimal(12, 1)) as wait_seconds,
+    cast(null as decimal(12, 1)) as talk_seconds,
+    cast(null as {{ dbt.type_boolean() }}) as is_caller_withheld,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as {{ dbt.type_timestamp() }}) as started_at
+
+where false
+
+{%- endif %}

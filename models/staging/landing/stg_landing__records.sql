@@ -35,9 +35,13 @@
 ) }}
 
 {#- The text entities of the landing contract (var landing_entities,
-    dbt_project.yml): JSON Lines and CSV, read as raw lines. -#}
-{%- set text_entities = var('landing_entities')
-    | rejectattr('format', 'equalto', 'parquet') | list -%}
+    dbt_project.yml): JSON Lines and CSV, read as raw lines; those of a
+    system a connector builds (is_on_landing) land no file. -#}
+{%- set text_entities = [] -%}
+{%- for spec in var('landing_entities')
+    if spec.format != 'parquet' and is_on_landing(spec.system) -%}
+{%- do text_entities.append(spec) -%}
+{%- endfor -%}
 
 {#- The lines of each text entity to read, written out at each use rather
     than as a CTE: the lines are read twice (parsed, then searched for

@@ -1,0 +1,24 @@
+{% macro connector_tables() %}
+    {#- The connector tables this build reads, one dict each: connector,
+        table (as the connector names it), model (its staging model, one
+        row per source row with record_status: modelled, deduplicated,
+        excluded or quarantined, and record_rule), key (the model's primary
+        key) and system (the landing system it stands in for). The quality
+        models give each a reconciliation row and quarantine its rejected
+        rows. -#}
+    {%- set tables = [] -%}
+    {%- if staging_source('callcenter') == 'zendesk' -%}
+        {%- for table, model, key in [
+            ('user', 'stg_zendesk__users', 'user_id'),
+            ('ticket', 'stg_zendesk__tickets', 'ticket_id'),
+            ('ticket_field_history', 'stg_zendesk__ticket_field_history',
+                'field_value_id'),
+        ] -%}
+            {%- do tables.append({
+                'connector': 'zendesk', 'table': table, 'model': model,
+                'key': key, 'system': 'callcenter',
+            }) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{- return(tables) -}}
+{% endmacro %}

@@ -1,0 +1,406 @@
+"""Connectors (issue 28, docs/sources.md): the call centre from Zendesk Support.
+
+A hand-made raw file holds one case of each Zendesk quirk, with its expected outcome;
+a generated seed in both shapes gives the same calls and the same call-driven answers;
+the truth of the fivetran shape is keyed by Zendesk's ticket ids; ``none`` builds
+without a call centre; an unknown setting is a one-line error.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import LANDING_MIN, Build, Generated, dbt_build, generate_into
+from dbt_common.exceptions import DbtRuntimeError
+from test_identity import measure
+
+from cx_warehouse import layers
+from cx_warehouse.dbt import run_dbt
+from cx_warehouse.duckdb_plugin import raw_attachment
+from cx_warehouse.generator import ConfigError, GenerateConfig, generate, parse_faults
+from cx_warehouse.generator.folders import FolderError, check_folders
+
+pytestmark = pytest.mark.dbt
+
+FIXTURE_TABLES = """
+create schema zendesk;
+create table zendesk."user" (
+    id bigint, name varchar, email varchar, phone varchar, role varchar,
+    created_at timestamp, _fivetran_synced timestamp, _fivetran_deleted boolean
+);
+create table zendesk.ticket (
+    id bigint, requester_id bigint, assignee_id bigint, via_channel varchar,
+    via_source_rel varchar, status varchar, merged_ticket_ids varchar,
+    created_at timestamp, _fivetran_synced timestamp, _fivetran_deleted boolean
+);
+create table zendesk.ticket_field_history (
+    ticket_id bigint, field_name varchar, updated timestamp, value varchar,
+    user_id bigint, _fivetran_synced timestamp
+);
+insert into zendesk."user" values
+    (1, 'Anna Nowak', 'Anna@Example.com', '+48 611 222 333', 'end-user',
+        '2024-01-01', '2024-04-01 06:00', false),
+    (2, 'Agent Smith', 'agent@support.example', null, 'agent',
+        '2023-01-01', '2024-04-01 06:00', false),
+    (3, 'Gone Caller', 'gone@example.com', '600100300', 'end-user',
+        '2024-01-01', '2024-04-01 06:00', true),
+    (4, 'Anonymous caller', null, null, 'end-user',
+        '2024-01-01', '2024-04-01 06:00', false),
+    (5, 'Jan Novak', 'jan.novak@example.cz', '+420 777 123 456', 'end-user',
+        '2024-01-01', '2024-04-01 06:00', false);
+-- 10 a call (11 merged into it), 12 from staff, 13 deleted, 14 an email,
+-- 15 withheld, 16 no fields, 17 an erased person's call
+insert into zendesk.ticket values
+    (10, 1, 2, 'voice', 'inbound', 'solved', '[11]', '2024-03-01 10:00', '2024-04-01 06:00', false),
+    (11, 1, 2, 'voice', 'inbound', 'closed', null, '2024-03-01 10:00', '2024-04-01 06:00', false),
+    (12, 2, 2, 'voice', 'inbound', 'solved', null, '2024-03-02 10:00', '2024-04-01 06:00', false),
+    (13, 1, 2, 'voice', 'inbound', 'solved', null, '2024-03-03 10:00', '2024-04-01 06:00', true),
+    (14, 1, 2, 'email', null, 'solved', null, '2024-03-04 10:00', '2024-04-01 06:00', false),
+    (15, 4, 2, 'voice', 'inbound', 'solved', null, '2024-03-05 10:00', '2024-04-01 06:00', false),
+    (16, 1, 2, 'voice', 'inbound', 'solved', null, '2024-03-06 10:00', '2024-04-01 06:00', false),
+    (17, 5, 2, 'voice', 'outbound', 'solved', null, '2024-03-07 10:00', '2024-04-01 06:00', false);
+"""
+
+FIELDS = """
+insert into zendesk.ticket_field_history values
+    ({t}, 'queue', '2024-03-01 10:05', 'orders', 2, '2024-04-01 06:00'),
+    ({t}, 'outcome', '2024-03-01 10:04', 'unresolved', 2, '2024-04-01 06:00'),
+    ({t}, 'outcome', '2024-03-01 10:05', 'resolved', 2, '2024-04-01 06:00'),
+    ({t}, 'order_ref', '2024-03-01 10:05', '#A-000123', 2, '2024-04-01 06:00'),
+    ({t}, 'wait_seconds', '2024-03-01 10:05', '37.5', 2, '2024-04-01 06:00'),
+    ({t}, 'talk_seconds', '2024-03-01 10:05', '120', 2, '2024-04-01 06:00'),
+    ({t}, 'priority', '2024-03-01 10:05', 'high', 2, '2024-04-01 06:00')
+"""
+
+
+def _raw_fixture(path: Path) -> Path:
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(FIXTURE_TABLES)
+        for ticket in (10, 11, 12, 13, 15, 17):
+            connection.execute(FIELDS.format(t=ticket))
+    return path
+
+
+def _landing_without_callcenter(root: Path) -> Path:
+    landing = root / "landing"
+    shutil.copytree(LANDING_MIN, landing)
+    shutil.rmtree(landing / "callcenter")
+    return landing
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    with layers.connect(warehouse) as connection:
+        return connection.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = tmp_path_factory.mktemp("zendesk_fixture")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXW_SOURCES", "fivetran")
+        patch.setenv("CXW_RAW", str(_raw_fixture(root / "raw.duckdb")))
+        return dbt_build(_landing_without_callcenter(root), root)
+
+
+def test_each_zendesk_quirk_has_its_outcome(fixture_build: Build) -> None:
+    assert fixture_build.result.ok, fixture_build.result.reason()
+    tickets = dict(
+        (ticket_id, (status, rule))
+        for ticket_id, status, rule in _rows(
+            fixture_build.warehouse,
+            "select ticket_id, record_status, record_rule from stg_zendesk__tickets",
+        )
+    )
+    assert tickets == {
+        "10": ("modelled", None),
+        "11": ("deduplicated", "merged_ticket"),
+        "12": ("quarantined", "requester_is_staff"),
+        "13": ("excluded", "deleted_in_source"),
+        "14": ("excluded", "not_a_call"),
+        "15": ("modelled", None),
+        "16": ("quarantined", "missing_call_fields"),
+        "17": ("modelled", None),
+    }
+    calls = {
+        row[0]: row[1:]
+        for row in _rows(
+            fixture_build.warehouse,
+            """
+            select call_id, agent_id, caller_number, direction, queue, outcome,
+                order_ref_normalised, wait_seconds::double, is_caller_withheld, is_erased,
+                strftime(started_at, '%Y-%m-%d %H:%M')
+            from stg_callcenter__calls
+            """,
+        )
+    }
+    # the latest outcome counts; the business timestamp, never the sync time
+    assert calls["10"] == (
+        "2", "+48611222333", "inbound", "orders", "resolved", "A-0000123", 37.5,
+        False, False, "2024-03-01 10:00",
+    )  # fmt: skip
+    assert calls["15"][1:2] == (None,) and calls["15"][7:9] == (True, False)
+    assert calls["17"][1:3] == (None, "outbound") and calls["17"][8] is True
+    assert set(calls) == {"10", "15", "17"}
+    # staff are agents, never callers
+    assert _rows(fixture_build.warehouse, "select agent_id from stg_callcenter__agents") == [("2",)]
+
+
+def test_zendesk_erasure_leaves_nothing_findable(fixture_build: Build) -> None:
+    assert fixture_build.result.ok, fixture_build.result.reason()
+    assert _rows(
+        fixture_build.warehouse,
+        "select user_name, email, phone, is_erased from stg_zendesk__users where user_id = '5'",
+    ) == [(None, None, None, True)]
+    with layers.connect(fixture_build.warehouse) as connection:
+        tables = connection.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+        for schema, table in tables:
+            found = connection.execute(
+                f'select count(*) from "{schema}"."{table}" as t '
+                "where lower(t::varchar) like '%novak%' or t::varchar like '%777123456%'"
+                " or t::varchar like '%777 123 456%'"
+            ).fetchall()[0][0]
+            assert found == 0, f"{schema}.{table} still names the erased person"
+
+
+def test_zendesk_tables_reconcile_and_quarantine(fixture_build: Build) -> None:
+    assert fixture_build.result.ok, fixture_build.result.reason()
+    rows = _rows(
+        fixture_build.warehouse,
+        """
+        select reconciliation_id, landed_rows, modelled_rows, deduplicated_rows,
+            excluded_rows, quarantined_rows, is_balanced
+        from quality_reconciliation
+        where source_system in ('zendesk', 'callcenter') order by 1
+        """,
+    )
+    assert rows == [
+        ("callcenter.agents", 0, 0, 0, 0, 0, True),
+        ("callcenter.calls", 0, 0, 0, 0, 0, True),
+        ("zendesk.ticket", 8, 3, 1, 2, 2, True),
+        ("zendesk.ticket_field_history", 42, 30, 6, 6, 0, True),
+        ("zendesk.user", 5, 4, 0, 1, 0, True),
+    ]
+    quarantined = _rows(
+        fixture_build.warehouse,
+        "select source_record_id, rule, file_name from quality_quarantine"
+        " where source_system = 'zendesk'",
+    )
+    assert sorted(quarantined) == [
+        ("12", "requester_is_staff", "zendesk.ticket"),
+        ("16", "missing_call_fields", "zendesk.ticket"),
+    ]
+
+
+def test_callcenter_none_builds_without_a_call_centre(tmp_path: Path) -> None:
+    result = run_dbt(
+        ["build", "--vars", "{callcenter_source: none}"],
+        env={
+            "CXW_LANDING": str(_landing_without_callcenter(tmp_path)),
+            "CXW_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+            "CXW_DEV_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+            "CXW_THREADS": "2",
+        },
+        target_path=tmp_path / "target",
+        log_path=tmp_path / "logs",
+    )
+    assert result.ok, result.reason()
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert _rows(warehouse, "select count(*) from stg_callcenter__calls") == [(0,)]
+    assert _rows(
+        warehouse, "select count(*) from fct_customer_journey where source_system = 'callcenter'"
+    ) == [(0,)]
+    assert _rows(
+        warehouse,
+        "select landed_rows, modelled_rows, is_balanced from quality_reconciliation"
+        " where reconciliation_id = 'callcenter.calls'",
+    ) == [(0, 0, True)]
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ("{callcenter_source: telephone}", "callcenter_source must be landing, zendesk or none"),
+        ("{shop_source: shopify}", "shop_source: the shopify connector is not built yet"),
+    ],
+)
+def test_an_unknown_source_is_a_one_line_error(
+    tmp_path: Path, variables: str, message: str
+) -> None:
+    result = run_dbt(
+        ["parse", "--vars", variables],
+        target_path=tmp_path / "target",
+        log_path=tmp_path / "logs",
+    )
+    assert not result.ok
+    assert message in (tmp_path / "logs" / "dbt.log").read_text()
+
+
+# -- one seed, both shapes ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generated, Build]]:
+    landing_root = tmp_path_factory.mktemp("shape_landing")
+    landing = generate_into(landing_root, customers=400, days=60)
+    fivetran_root = tmp_path_factory.mktemp("shape_fivetran")
+    config = GenerateConfig(
+        customers=400,
+        days=60,
+        start=date(2025, 1, 1),
+        seed=42,
+        landing=fivetran_root / "landing",
+        truth=fivetran_root / "truth",
+        faults=parse_faults(None),
+        shape="fivetran",
+        raw=fivetran_root / "raw.duckdb",
+    )
+    rows = generate(config)
+    fivetran = Generated(landing=config.landing, truth=config.truth, rows=rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXW_SOURCES", "fivetran")
+        patch.setenv("CXW_RAW", str(config.raw))
+        fivetran_build = dbt_build(fivetran.landing, fivetran_root / "build")
+    return {
+        "landing": (landing, dbt_build(landing.landing, landing_root / "build")),
+        "fivetran": (fivetran, fivetran_build),
+    }
+
+
+CALL_FACTS = """
+    select strftime(started_at, '%Y-%m-%d %H:%M:%S'), caller_number, queue, outcome,
+        order_ref_normalised, wait_seconds::double, talk_seconds::double, is_caller_withheld
+    from stg_callcenter__calls
+"""
+
+CALL_DRIVEN = {
+    "call touchpoints per month": """
+        select strftime(occurred_at, '%Y-%m'), count(*) from fct_customer_journey
+        where source_system = 'callcenter' group by 1 order by 1
+    """,
+    "call-triggered responses": """
+        select survey_type, queue, call_outcome, count(*), sum(score)
+        from fct_survey_responses
+        where trigger_type = 'call_completed' group by all order by all
+    """,
+    "calls per customer": "select sum(calls), count(*) filter (calls > 0) from dim_customers",
+}
+
+
+def test_both_shapes_carry_the_same_calls(both_shapes: dict[str, tuple[Generated, Build]]) -> None:
+    facts = {}
+    for shape, (_, build) in both_shapes.items():
+        assert build.result.ok, f"{shape}: {build.result.reason()}"
+        facts[shape] = sorted(_rows(build.warehouse, CALL_FACTS), key=repr)
+    assert facts["landing"], "the seed should make calls"
+    assert facts["fivetran"] == facts["landing"]
+
+
+@pytest.mark.parametrize("question", sorted(CALL_DRIVEN))
+def test_call_driven_marts_agree_across_shapes(
+    both_shapes: dict[str, tuple[Generated, Build]], question: str
+) -> None:
+    answers = {
+        shape: _rows(build.warehouse, CALL_DRIVEN[question])
+        for shape, (_, build) in both_shapes.items()
+    }
+    assert answers["landing"], question
+    assert answers["fivetran"] == answers["landing"], question
+
+
+def test_fivetran_truth_is_keyed_by_ticket_ids(
+    both_shapes: dict[str, tuple[Generated, Build]],
+) -> None:
+    generated, build = both_shapes["fivetran"]
+    with duckdb.connect() as connection:
+        truth = connection.execute(
+            "select source_record_id from read_parquet(?)"
+            " where source_system = 'callcenter' and entity = 'calls'",
+            [str(generated.truth / "record_owners.parquet")],
+        ).fetchall()
+        counted = set(
+            connection.execute(
+                "select response_id, trigger_ref from read_parquet(?)"
+                " where trigger_type = 'call_completed'",
+                [str(generated.truth / "survey_responses.parquet")],
+            ).fetchall()
+        )
+    calls = set(_rows(build.warehouse, "select call_id from stg_callcenter__calls"))
+    assert truth and set(truth) == calls
+    built = set(
+        _rows(
+            build.warehouse,
+            "select response_id, trigger_ref from int_survey_responses_counted"
+            " where trigger_type = 'call_completed'",
+        )
+    )
+    assert counted and built == counted
+
+
+def test_identity_of_calls_is_the_same_in_both_shapes(
+    both_shapes: dict[str, tuple[Generated, Build]],
+) -> None:
+    """Records, pairwise precision and recall of the calls against each shape's truth
+    (test_identity.measure), the call keyed by its own id in each."""
+    calls = {}
+    for shape, (generated, build) in both_shapes.items():
+        assert build.result.ok, f"{shape}: {build.result.reason()}"
+        _, per_entity = measure(build.warehouse, generated.truth)
+        calls[shape] = [row[1:] for row in per_entity if row[0] == "calls"]
+    assert calls["landing"] and calls["landing"][0][0] > 0
+    assert calls["fivetran"] == calls["landing"]
+
+
+# -- settings without a build ---------------------------------------------------------
+
+
+def _config(root: Path, **changes: object) -> GenerateConfig:
+    settings: dict = {
+        "customers": 10,
+        "days": 2,
+        "start": date(2025, 1, 1),
+        "seed": 1,
+        "landing": root / "landing",
+        "truth": root / "truth",
+        "shape": "fivetran",
+        "raw": root / "raw.duckdb",
+    }
+    return GenerateConfig(**(settings | changes))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"raw": None}, "--raw FILE.duckdb goes with --shape fivetran"),
+        ({"shape": "landing"}, "--raw FILE.duckdb goes with --shape fivetran"),
+        ({"shape": "airbyte"}, "--shape must be one of landing, fivetran"),
+    ],
+)
+def test_generate_shape_settings_are_checked(tmp_path: Path, changes: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        _config(tmp_path, **changes)
+
+
+def test_generate_refuses_an_existing_raw_file(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    config.raw.write_bytes(b"")
+    with pytest.raises(FolderError, match="exists: the raw file is written whole"):
+        check_folders(config)
+
+
+def test_raw_file_is_attached_read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CXW_RAW", str(tmp_path / "missing.duckdb"))
+    with pytest.raises(DbtRuntimeError, match="no such DuckDB file"):
+        raw_attachment()
+    raw = _raw_fixture(tmp_path / "raw.duckdb")
+    monkeypatch.setenv("CXW_RAW", str(raw))
+    attachment = raw_attachment()
+    assert attachment is not None
+    assert (attachment.path, attachment.alias, attachment.read_only) == (str(raw), "cxw_raw", True)
+    monkeypatch.delenv("CXW_RAW")
+    assert raw_attachment() is None
