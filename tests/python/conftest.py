@@ -8,13 +8,15 @@ temporary folders.
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from cx_warehouse.dbt import DbtResult, run_dbt
+from cx_warehouse.dbt import PARSE_CACHE_ENV, DbtResult, run_dbt
 from cx_warehouse.paths import PROJECT_DIR
 
 LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
@@ -27,6 +29,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "spark: needs PySpark and Java (make setup-spark); run by make test-spark"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_dbt_parse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One parse of the project for every dbt run of the session, in-process or in a
+    ``cxw`` child (``cx_warehouse.dbt.shared_parse``): each run still has a target
+    folder of its own, and dbt still checks that the parse fits it. A value already set
+    is kept: ``CXW_DBT_PARSE_CACHE= pytest ...`` (empty) parses in every run, as dbt
+    alone does (docs/performance.md compares the two)."""
+    if PARSE_CACHE_ENV in os.environ:
+        yield Path(os.environ[PARSE_CACHE_ENV])
+        return
+    cache = tmp_path_factory.mktemp("dbt_parse")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PARSE_CACHE_ENV, str(cache))
+        yield cache
 
 
 @pytest.fixture(autouse=True)
