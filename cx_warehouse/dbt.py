@@ -21,9 +21,11 @@ The price is a second or two of start-up per call, small next to a build.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,6 +39,10 @@ log = logging.getLogger(__name__)
 
 # run_results.json statuses that make a build fail ("warn" and "skipped" do not).
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# A folder that holds a parsed project for dbt runs whose target folders start empty
+# (the test suite sets it): see ``shared_parse``.
+PARSE_CACHE_ENV = "CXW_DBT_PARSE_CACHE"
+PARSE_FILE = "partial_parse.msgpack"
 
 
 def build_args(*, full_refresh: bool = False, unit_tests: bool = False) -> list[str]:
@@ -146,8 +152,13 @@ def run_dbt(
     # the project's dbt-duckdb plugin refuses prod to a dbt that cxw did not start.
     child_env["CXW_RUNNER"] = "cxw"
     target = [] if "--target" in args or args[:1] == ["deps"] else ["--target", "prod"]
+    cache = child_env.get(PARSE_CACHE_ENV, "")
+    if cache:
+        shared = shared_parse(Path(cache), project_dir, [*args, *target])
+        _seed_parse(shared, target_path)
+    executable = [sys.executable, "-m", "cx_warehouse.dbt_shared_parse"] if cache else dbt_command()
     command = [
-        *dbt_command(),
+        *executable,
         *args,
         *target,
         "--project-dir",
@@ -175,6 +186,8 @@ def run_dbt(
         pass_fds=tuple(keep_fds),
         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
+    if cache:
+        _keep_parse(target_path, shared)
     failed = failed_nodes(run_results) if completed.returncode else ()
     return DbtResult(
         args=tuple(args),
@@ -183,6 +196,42 @@ def run_dbt(
         log_path=log_path,
         failed_nodes=failed,
     )
+
+
+def shared_parse(cache: Path, project_dir: Path, args: Sequence[str]) -> Path:
+    """Where the shared parse of ``project_dir`` for the ``--target`` in ``args`` is
+    kept under ``cache`` (``CXW_DBT_PARSE_CACHE``).
+
+    Each dbt run of the test suite has a target folder of its own, so dbt parsed the
+    whole project on every one of them. With ``CXW_DBT_PARSE_CACHE`` set, a run whose
+    target folder holds no parse starts from the first parse kept for its project and
+    target, and dbt checks, as it always does, whether it may reuse it (files, vars,
+    profile, dbt's version); dbt runs through ``cx_warehouse.dbt_shared_parse``, whose
+    check ignores where the warehouse file lies. A parse is kept per project folder
+    (a parse names its files by their absolute path) and per target."""
+    target = args[args.index("--target") + 1] if "--target" in args[:-1] else ""
+    key = f"{project_dir.resolve()}|{target}"
+    return cache / hashlib.sha256(key.encode()).hexdigest()[:16] / PARSE_FILE
+
+
+def _seed_parse(shared: Path, target_path: Path) -> None:
+    """Copy the shared parse into a target folder that has none."""
+    own = target_path / PARSE_FILE
+    if shared.is_file() and not own.exists():
+        own.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shared, own)
+
+
+def _keep_parse(target_path: Path, shared: Path) -> None:
+    """Keep a run's parse as the shared one when there is none yet (written under a
+    temporary name and renamed, so that no run reads half a file)."""
+    own = target_path / PARSE_FILE
+    if shared.exists() or not own.is_file():
+        return
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    partial = shared.with_name(f"{shared.name}.{os.getpid()}.tmp")
+    shutil.copyfile(own, partial)
+    os.replace(partial, shared)
 
 
 def _die_with_parent() -> None:

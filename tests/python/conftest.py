@@ -8,13 +8,15 @@ temporary folders.
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from cx_warehouse.dbt import DbtResult, run_dbt
+from cx_warehouse.dbt import PARSE_CACHE_ENV, DbtResult, build_args, run_dbt
 from cx_warehouse.paths import PROJECT_DIR
 
 LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
@@ -27,6 +29,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "spark: needs PySpark and Java (make setup-spark); run by make test-spark"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_dbt_parse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One parse of the project for every dbt run of the session, in-process or in a
+    ``cxw`` child (``cx_warehouse.dbt.shared_parse``): each run still has a target
+    folder of its own, and dbt still checks that the parse fits it. A value already set
+    is kept: ``CXW_DBT_PARSE_CACHE= pytest ...`` (empty) parses in every run, as dbt
+    alone does (docs/performance.md compares the two)."""
+    if PARSE_CACHE_ENV in os.environ:
+        yield Path(os.environ[PARSE_CACHE_ENV])
+        return
+    cache = tmp_path_factory.mktemp("dbt_parse")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(PARSE_CACHE_ENV, str(cache))
+        yield cache
 
 
 @pytest.fixture(autouse=True)
@@ -87,11 +105,15 @@ def generate_into(
     return Generated(landing=config.landing, truth=config.truth, rows=rows)
 
 
-def dbt_build(landing: Path, workdir: Path, *, through_intake: bool = True) -> Build:
+def dbt_build(
+    landing: Path, workdir: Path, *, through_intake: bool = True, unit_tests: bool = False
+) -> Build:
     """``dbt build`` on ``landing`` into a warehouse, target and logs under ``workdir``,
     through the intake as ``cxw run`` builds: dbt reads the run's snapshot of the
     landing folder (``<workdir>/landing-snapshot``), whose findings are in the file.
-    ``through_intake=False`` builds as a plain dbt run does, on the landing folder."""
+    ``through_intake=False`` builds as a plain dbt run does, on the landing folder.
+    dbt's unit tests run only with ``unit_tests=True``: they read static inputs, not
+    the landing data, so one build of the session runs them (``landing_min_build``)."""
     from cx_warehouse import intake
 
     warehouse = workdir / "warehouse.duckdb"
@@ -102,7 +124,7 @@ def dbt_build(landing: Path, workdir: Path, *, through_intake: bool = True) -> B
         intake.write_intake(warehouse, snapshot)
         landing = snapshot.folder
     result = run_dbt(
-        ["build"],
+        build_args(unit_tests=unit_tests),
         env={
             "CXW_LANDING": str(landing),
             "CXW_WAREHOUSE": str(warehouse),
@@ -194,4 +216,5 @@ def medium_build(medium_dataset: Generated, tmp_path_factory: pytest.TempPathFac
 
 @pytest.fixture(scope="session")
 def landing_min_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    return dbt_build(LANDING_MIN, tmp_path_factory.mktemp("landing_min_build"))
+    """The contract's hand-made example, built with every dbt unit test."""
+    return dbt_build(LANDING_MIN, tmp_path_factory.mktemp("landing_min_build"), unit_tests=True)

@@ -34,7 +34,7 @@ import pytest
 from conftest import ERASURE_KEY, Build, Generated, generate_into
 
 from cx_warehouse import layers
-from cx_warehouse.dbt import run_dbt
+from cx_warehouse.dbt import build_args, run_dbt
 
 pytestmark = pytest.mark.dbt
 
@@ -107,9 +107,10 @@ def _deliver_reference(full: Path, landing: Path, erasures: int | None) -> None:
 
 
 def _build(landing: Path, warehouse: Path, workdir: Path, *extra: str) -> str:
-    """Run ``dbt build``; return its log."""
+    """Run ``dbt build`` as ``cxw run`` does (no unit tests: they read no landing
+    data, and ``landing_min_build`` runs them); return its log."""
     result = run_dbt(
-        ["build", *extra],
+        [*build_args(), *extra],
         env={
             "CXW_LANDING": str(landing),
             "CXW_WAREHOUSE": str(warehouse),
