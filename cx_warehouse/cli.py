@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, cast
 
 from cx_warehouse import __version__
-from cx_warehouse.generator.config import ConfigError, GenerateConfig, parse_faults
+from cx_warehouse.generator.config import CX_EFFECTS, ConfigError, GenerateConfig, parse_faults
 from cx_warehouse.generator.folders import landing_is_empty
 from cx_warehouse.paths import Locations
 from cx_warehouse.report_text import LANGUAGES
@@ -123,6 +123,13 @@ def add_generate(subparsers: argparse._SubParsersAction) -> None:
         metavar="SPEC",
         help="fault kinds and rates: 'all' (default), 'none', or comma-separated kind[=rate] "
         "on top of that, e.g. 'none,bad_scores=0.1'",
+    )
+    parser.add_argument(
+        "--cx-effects",
+        choices=CX_EFFECTS,
+        default="on",
+        help="'on' (default): experiences and survey answers change later shop purchases "
+        "by the factors in truth/cx_effects.parquet; 'none': fixed purchase rates",
     )
     parser.set_defaults(handler=generate)
 
@@ -324,6 +331,7 @@ def _generate_config(
             landing=landing,
             truth=truth,
             faults=parse_faults(getattr(args, "faults", None)),
+            cx_effects=getattr(args, "cx_effects", "on") == "on",
         )
     except ConfigError as error:
         raise UsageError(str(error)) from None

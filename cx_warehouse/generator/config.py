@@ -61,6 +61,9 @@ def parse_faults(spec: str | None) -> dict[str, float]:
     return rates
 
 
+CX_EFFECTS = ("on", "none")
+
+
 @dataclass(frozen=True)
 class GenerateConfig:
     customers: int
@@ -70,6 +73,9 @@ class GenerateConfig:
     landing: Path
     truth: Path
     faults: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FAULT_RATES))
+    # Experiences and survey answers change later shop purchases (generator/behaviour.py);
+    # False (`--cx-effects none`): every person keeps fixed purchase rates.
+    cx_effects: bool = True
 
     def __post_init__(self) -> None:
         if self.customers < 1:
