@@ -8,14 +8,16 @@ an experience on, for ``EFFECT_DAYS`` days, is multiplied by the experience's fa
 ``[FLOOR, CAP]``.
 
 Vectorised as a thinned Poisson process, so nothing is simulated person by person:
-``shop.build_sessions`` keeps only ``FLOOR`` of the purchase visits it would have made
-(the rate a person keeps whatever happens), and this step, run after every experience
-exists, draws extra purchase visits at ``(CAP - FLOOR)`` times the person's own
-purchase rate, keeping each with probability ``(m - FLOOR) / (CAP - FLOOR)``, ``m``
-the person's multiplier at that moment. A person with no experience keeps on average
-``FLOOR + 1 - FLOOR`` = their old rate. The extra orders are quiet: delivered on time,
-not returned nor cancelled, and they trigger no call, email or survey (those were
-simulated before them), so that no experience follows from an experience's own effect.
+``shop.add_orders`` keeps of the visits' orders every cancelled, late or returned one
+and ``SMOOTH_SHARE`` of the others, together ``FLOOR`` of a person's rate (the orders
+made whatever happens; the experiences, and the calls and answers they cause, come as
+often as without effects). This step, run after every experience exists, draws extra
+purchase visits at ``(CAP - FLOOR)`` times the person's own purchase rate, keeping each
+with probability ``(m - FLOOR) / (CAP - FLOOR)``, ``m`` the person's multiplier at that
+moment. A person with no experience keeps on average ``FLOOR + 1 - FLOOR`` = their old
+rate. The extra orders are quiet: delivered on time, not returned nor cancelled, and
+they trigger no call, email or survey (those were simulated before them), so that no
+experience follows from an experience's own effect.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ FACTORS: dict[str, float] = {
 FLOOR = 0.3  # the least a person's multiplier can be: the share of purchases always made
 CAP = 2.0  # the most it can be
 EFFECT_DAYS = 180  # how long an experience moves the rate
-# Purchases per own visit of a known person in shop.build_sessions, before FLOOR:
+# Purchases per own visit of a known person in shop.build_sessions:
 # product view 0.75 x cart 0.22 x checkout 0.55 x purchase 0.75.
 PURCHASES_PER_VISIT = 0.75 * 0.22 * 0.55 * 0.75
 LONG_WAIT_SECONDS = 300  # dbt var long_wait_minutes x 60
@@ -104,9 +106,20 @@ select pid, survey_type || '_' || {score_class_sql("survey_type", "score")}, ts 
 """
 
 
-def base_purchase_share(world: World) -> float:
-    """The share of purchase visits ``shop.build_sessions`` keeps: FLOOR with effects on."""
-    return FLOOR if world.config.cx_effects else 1.0
+# shop.add_orders: an order is cancelled (4 %), else late (15 %) or returned (8 %).
+TROUBLE = 1 - 0.96 * 0.85 * 0.92
+# The share of trouble-free orders kept, so that the orders a person makes whatever
+# happens are FLOOR of their rate: TROUBLE + (1 - TROUBLE) x SMOOTH_SHARE = FLOOR.
+SMOOTH_SHARE = (FLOOR - TROUBLE) / (1 - TROUBLE)
+
+
+def base_orders_kept(world: World, trouble: np.ndarray) -> np.ndarray:
+    """Which of the visits' orders stay: all with effects off; with effects on every
+    cancelled, late or returned one (so the experiences, and the calls and answers they
+    cause, come as often as without effects) and SMOOTH_SHARE of the others."""
+    if not world.config.cx_effects:
+        return np.ones(len(trouble), bool)
+    return trouble | (world.rng(94).random(len(trouble)) < SMOOTH_SHARE)
 
 
 def add_later_purchases(world: World) -> None:

@@ -123,9 +123,7 @@ def build_sessions(world: World) -> None:
     search = rng.random(total) < 0.30
     cart = product & (rng.random(total) < 0.22)
     checkout = cart & (rng.random(total) < 0.55)
-    # With CX effects on, only a share of these purchases is made whatever happens;
-    # behaviour.add_later_purchases draws the rest from each person's experiences.
-    purchase = checkout & known & (rng.random(total) < 0.75 * behaviour.base_purchase_share(world))
+    purchase = checkout & known & (rng.random(total) < 0.75)
     login = has_account & ((cart & (rng.random(total) < 0.85)) | (rng.random(total) < 0.1))
     login |= purchase & has_account & (rng.random(total) < 0.9)
     help_view = rng.random(total) < 0.04
@@ -280,6 +278,10 @@ def add_orders(world: World, sessions_where: str, first_order: int, salt: int, q
             "quantity": rng.choice([1, 2, 3], size=len(item_order), p=[0.8, 0.15, 0.05]),
         }
     )
+    if not quiet:
+        orders, items = _keep_base_orders(
+            world, orders, items, cancelled | (late_days > 0) | returned, first_order
+        )
     for name, table in (("orders", orders), ("order_items", items)):
         if first_order:
             world.con.register("_incoming", table)
@@ -294,3 +296,28 @@ def add_orders(world: World, sessions_where: str, first_order: int, salt: int, q
         "update orders set shipped_ts = null where shipped_ts < 0;"
         "update orders set returned_ts = null where returned_ts < 0;"
     )
+
+
+def _keep_base_orders(
+    world: World, orders: pa.Table, items: pa.Table, trouble: np.ndarray, first_order: int
+) -> tuple[pa.Table, pa.Table]:
+    """With CX effects on, the visits' orders are the part of a person's purchases made
+    whatever happens (behaviour.base_orders_kept): the others are dropped, renumbered
+    away, and their visits end at checkout (the purchases behaviour.add_later_purchases
+    draws take their place)."""
+    keep = behaviour.base_orders_kept(world, trouble)
+    if keep.all():
+        return orders, items
+    new_no = first_order + np.cumsum(keep) - 1
+    dropped = orders["session_no"].to_numpy()[~keep]
+    item_index = items["order_no"].to_numpy() - first_order
+    orders = orders.filter(pa.array(keep))
+    orders = orders.set_column(0, "order_no", pa.array(new_no[keep]))
+    items = items.filter(pa.array(keep[item_index]))
+    items = items.set_column(0, "order_no", pa.array(new_no[item_index[keep[item_index]]]))
+    world.con.register("_dropped", pa.table({"session_no": dropped}))
+    world.con.execute(
+        "update sessions set n_purchase = 0 where session_no in (select session_no from _dropped)"
+    )
+    world.con.unregister("_dropped")
+    return orders, items
