@@ -106,7 +106,9 @@ proportion_statistics as (
     select
         case_name,
         {{ proportion_margin_of_error('successes', 'responses') }}
-            as proportion_margin_of_error
+            as proportion_margin_of_error,
+        {{ proportion_variance('successes', 'responses') }}
+            as proportion_variance
 
     from proportion_cases
 
@@ -179,6 +181,7 @@ statistics as (
         nps_statistics.nps_score,
         nps_statistics.nps_margin_of_error,
         proportion_statistics.proportion_margin_of_error,
+        proportion_statistics.proportion_variance,
         mean_statistics.mean_margin_of_error,
         difference_statistics.difference_margin_of_error,
         difference_statistics.is_significant_difference

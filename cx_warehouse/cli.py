@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, cast
 
 from cx_warehouse import __version__
-from cx_warehouse.generator.config import SHAPES, ConfigError, GenerateConfig, parse_faults
+from cx_warehouse.generator.config import (
+    CX_EFFECTS,
+    SHAPES,
+    ConfigError,
+    GenerateConfig,
+    parse_faults,
+)
 from cx_warehouse.generator.folders import landing_is_empty
 from cx_warehouse.paths import Locations
 from cx_warehouse.report_text import LANGUAGES
@@ -137,6 +143,13 @@ def add_generate(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="with --shape fivetran: the DuckDB file to write the connectors' tables into "
         "(a new file; point CXW_RAW at it to build)",
+    )
+    parser.add_argument(
+        "--cx-effects",
+        choices=CX_EFFECTS,
+        default="on",
+        help="'on' (default): experiences and survey answers change later shop purchases "
+        "by the factors in truth/cx_effects.parquet; 'none': fixed purchase rates",
     )
     parser.set_defaults(handler=generate)
 
@@ -340,6 +353,7 @@ def _generate_config(
             faults=parse_faults(getattr(args, "faults", None)),
             shape=getattr(args, "shape", "landing"),
             raw=getattr(args, "raw", None),
+            cx_effects=getattr(args, "cx_effects", "on") == "on",
         )
     except ConfigError as error:
         raise UsageError(str(error)) from None

@@ -72,6 +72,8 @@ REQUIRED_TABLES = (
     "mart_touchpoint_scores",
     "mart_nps_drivers",
     "mart_detractor_followups",
+    "mart_cx_outcomes",
+    "mart_experience_outcomes",
     "fct_survey_responses",
     "fct_journeys",
     "journey_stages",
@@ -305,6 +307,49 @@ def _drivers(connection, m: Messages, minimum: int) -> charts_.Chart:
         )
         drawn.append((interval, bool(significant)))
     return charts_.drivers(m, drawn)
+
+
+# Does CX pay? The two comparison marts, over the whole period (month null): each
+# group against its reference (the survey's best class; the customers without the
+# experience), in the repurchase share within 90 days.
+OUTCOME_CHARTS = (
+    ("cx_outcomes", "mart_cx_outcomes", "survey_type", "score_class"),
+    ("experience_outcomes", "mart_experience_outcomes", "experience", "experience_group"),
+)
+
+
+def _outcomes(connection, m: Messages, minimum: int) -> list[charts_.Chart]:
+    """The marts' own differences and margins; a group or reference with fewer than
+    ``minimum`` customers whose 90-day window is complete shows as too few answers."""
+    drawn_charts = []
+    for key, mart, topic, group in OUTCOME_CHARTS:
+        rows = connection.execute(
+            f"""
+            select g.{topic}, g.{group}, g.customers_90d, r.customers_90d,
+                g.repurchase_share_90d_difference,
+                g.repurchase_share_90d_difference_margin_of_error,
+                g.is_repurchase_share_90d_difference_significant
+            from {mart} as g
+            inner join {mart} as r
+                on r.{topic} = g.{topic} and r.month is null and r.is_reference_group
+            where g.month is null and not g.is_reference_group
+            order by g.{topic}, g.{group}
+            """
+        ).fetchall()
+        drawn = []
+        for topic_code, group_code, n, reference_n, difference, margin, significant in rows:
+            label = m(
+                f"chart.{key}.group",
+                topic=m.label("survey" if key == "cx_outcomes" else "driver", topic_code),
+                group=m.label("score_class", group_code),
+                n=m.number(n, 0),
+            )
+            fewest = min(n, reference_n)
+            shown = difference is not None and fewest >= minimum
+            interval = Interval(label, difference, margin, fewest, shown, -100.0, 100.0)
+            drawn.append((interval, bool(significant)))
+        drawn_charts.append(charts_.drivers(m, drawn, key=key))
+    return drawn_charts
 
 
 def _response_rates(connection, m: Messages, minimum: int) -> charts_.Chart:
@@ -657,6 +702,7 @@ def render_report(warehouse: Path, output: Path, lang: str = "en") -> dict[str, 
                 _drivers(connection, m, minimum),
                 _response_rates(connection, m, minimum),
             ],
+            "cx_pays": _outcomes(connection, m, minimum),
         }
         quality_charts = [_quarantine(connection, m)]
         reconciliation = _reconciliation(connection, m)

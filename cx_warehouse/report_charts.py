@@ -333,8 +333,10 @@ def omnichannel(m: Messages, groups: dict[str, list[Interval]], digits: dict[str
     return Chart("omnichannel", m("chart.omnichannel.title"), figure, m("chart.omnichannel.note"))
 
 
-def drivers(m: Messages, rows: list[tuple[Interval, bool]]) -> Chart:
-    """Each driver's NPS difference, largest impact on top; too few answers as such."""
+def drivers(m: Messages, rows: list[tuple[Interval, bool]], key: str = "nps_drivers") -> Chart:
+    """Differences with their margins as horizontal bars, in the given order (the NPS
+    drivers, largest impact on top; the "Does CX pay?" differences); red when
+    significant, too few answers as such. ``key`` names the chart and its messages."""
     import plotly.graph_objects as go
 
     shown = [(interval, significant) for interval, significant in rows if interval.shown]
@@ -367,11 +369,11 @@ def drivers(m: Messages, rows: list[tuple[Interval, bool]]) -> Chart:
         figure,
         m,
         height=max(260, 60 * len(rows) + 120),
-        xaxis_title=m("chart.nps_drivers.axis"),
+        xaxis_title=m(f"chart.{key}.axis"),
         yaxis={"autorange": "reversed"},
         showlegend=False,
     )
-    return Chart("nps_drivers", m("chart.nps_drivers.title"), figure, m("chart.nps_drivers.note"))
+    return Chart(key, m(f"chart.{key}.title"), figure, m(f"chart.{key}.note"))
 
 
 def response_rates(

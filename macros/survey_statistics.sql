@@ -132,3 +132,16 @@
     ({{ differs }})
     {%- endif %}
 {%- endmacro %}
+
+{% macro proportion_variance(successes, responses) -%}
+    {#- The sampling variance of a share (as a fraction, not percent),
+        p (1 - p) / n with p = S / n, multiplied out: S (n - S) / n^3; the
+        variance behind proportion_margin_of_error, for sums of variances
+        (a stratified difference). Null when responses is 0 or null. -#}
+    {%- set s = "cast((" ~ successes ~ ") as double)" -%}
+    {%- set n = "cast((" ~ responses ~ ") as double)" -%}
+    (
+        {{ s }} * ({{ n }} - {{ s }})
+        / nullif({{ n }} * {{ n }} * {{ n }}, 0)
+    )
+{%- endmacro %}

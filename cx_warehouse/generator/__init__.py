@@ -19,6 +19,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from . import (
+    behaviour,
     callcenter,
     events,
     landing,
@@ -66,6 +67,7 @@ SIMULATION = (
     ("calls", callcenter.build_calls),
     ("invitations", surveys.build_invitations),
     ("responses", surveys.build_responses),
+    ("later purchases", behaviour.add_later_purchases),
     ("trigger refs", surveys.resolve_trigger_refs),
     ("erasure requests", privacy.build_erasures),
 )

@@ -67,6 +67,9 @@ def parse_faults(spec: str | None) -> dict[str, float]:
     return rates
 
 
+CX_EFFECTS = ("on", "none")
+
+
 @dataclass(frozen=True)
 class GenerateConfig:
     customers: int
@@ -78,6 +81,9 @@ class GenerateConfig:
     faults: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FAULT_RATES))
     shape: str = "landing"
     raw: Path | None = None
+    # Experiences and survey answers change later shop purchases (generator/behaviour.py);
+    # False (`--cx-effects none`): every person keeps fixed purchase rates.
+    cx_effects: bool = True
 
     def __post_init__(self) -> None:
         if self.shape not in SHAPES:

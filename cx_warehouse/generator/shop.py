@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from . import vocab
+from . import behaviour, vocab
 from .world import WEB_HOURS, World
 
 EVENT_TYPES = (
@@ -105,11 +105,7 @@ def build_sessions(world: World) -> None:
     anon_cookie = rng.integers(0, max(1, int(n_anon / 1.6)), total)
     device_key = np.where(session_pid >= 0, session_pid * 4 + device_no, n_people * 4 + anon_cookie)
     device_hash = splitmix64(device_key + world.config.seed * 10_000_019)
-    device_type = np.select(
-        [device_hash % np.uint64(10) < np.uint64(5), device_hash % np.uint64(10) < np.uint64(8)],
-        [0, 1],
-        2,
-    ).astype(np.int8)
+    device_type = _device_type(device_hash)
     start_ts = np.concatenate(
         [world.sample_times(33, len(own_pid) + n_anon, WEB_HOURS), clicks["ts"].to_numpy() + 5]
     )
@@ -156,10 +152,63 @@ def build_sessions(world: World) -> None:
     world.add("sessions", sessions)
 
 
+def add_purchase_sessions(world: World, kept: pa.Table, first_session: int, salt: int) -> None:
+    """Append one logged-in (when the person has an account) purchase visit per row of
+    ``kept`` (pid, start_ts), numbered from ``first_session``."""
+    people = world.table("select pid, devices, has_account from people order by pid")
+    rng = world.rng(salt)
+    pid = kept["pid"].to_numpy()
+    total = len(pid)
+    devices = people["devices"].to_numpy().astype(np.int64)[pid]
+    device_key = pid * 4 + rng.integers(0, 3, total) % devices
+    device_hash = splitmix64(device_key + world.config.seed * 10_000_019)
+    has_account = people["has_account"].to_numpy()[pid]
+    sessions = pa.table(
+        {
+            "pid": pid,
+            "device_key": device_key,
+            "device_hash": device_hash,
+            "device_type": _device_type(device_hash),
+            "start_ts": kept["start_ts"].to_numpy(),
+            "source": rng.choice(3, size=total, p=[0.45, 0.35, 0.2]).astype(np.int8),
+            "paid_kind": rng.integers(0, len(vocab.UTM_PAID), total).astype(np.int8),
+            "campaign_id": pa.nulls(total, pa.string()),
+            "n_page_view": rng.geometric(0.55, total),
+            "n_login": (has_account & (rng.random(total) < 0.9)).astype(np.int64),
+            "n_search": (rng.random(total) < 0.30) * rng.integers(1, 3, total),
+            "n_product_view": rng.geometric(0.45, total),
+            "n_add_to_cart": rng.integers(1, 3, total),
+            "n_help_center_view": np.zeros(total, np.int64),
+            "n_checkout_start": np.ones(total, np.int64),
+            "n_purchase": np.ones(total, np.int64),
+            "session_no": np.arange(first_session, first_session + total, dtype=np.int64),
+        }
+    )
+    world.con.register("_incoming", sessions)
+    world.con.execute("insert into sessions by name select * from _incoming")
+    world.con.unregister("_incoming")
+
+
+def _device_type(device_hash: np.ndarray) -> np.ndarray:
+    """desktop (0) half the devices, mobile (1) three in ten, the app (2) the rest."""
+    return np.select(
+        [device_hash % np.uint64(10) < np.uint64(5), device_hash % np.uint64(10) < np.uint64(8)],
+        [0, 1],
+        2,
+    ).astype(np.int8)
+
+
 def build_orders(world: World) -> None:
     """One order per purchase visit, then its life: paid, shipped, delivered, returned."""
+    add_orders(world, "true", first_order=0, salt=34, quiet=False)
+
+
+def add_orders(world: World, sessions_where: str, first_order: int, salt: int, quiet: bool) -> None:
+    """Orders for the purchase visits matching ``sessions_where`` (SQL on ``s``),
+    numbered from ``first_order`` (0 creates the tables, else they are appended to).
+    ``quiet`` orders are never cancelled, late or returned (behaviour.add_later_purchases)."""
     purchases = world.table(
-        """
+        f"""
         select
             s.session_no, s.pid, s.device_type, s.n_login > 0 as logged_in,
             s.start_ts + 60 * (s.n_page_view + s.n_login + s.n_search + s.n_product_view
@@ -167,61 +216,79 @@ def build_orders(world: World) -> None:
             p.country, p.has_work_email
         from sessions as s
         inner join people as p on p.pid = s.pid
-        where s.n_purchase > 0
+        where s.n_purchase > 0 and {sessions_where}
         order by placed_ts, s.session_no
         """
     )
     n = purchases.num_rows
-    rng = world.rng(34)
+    rng = world.rng(salt)
+    trouble = 0.0 if quiet else 1.0
     placed = np.minimum(purchases["placed_ts"].to_numpy(), world.end_ts - 60)
     country = purchases["country"].to_numpy()
     local_currency = (country > 0) & (rng.random(n) < world.rate("currencies"))
     currency = np.where(local_currency, np.array([0, 1, 2, 2])[country], 0).astype(np.int8)
     shipping = rng.choice(3, size=n, p=[0.5, 0.4, 0.1]).astype(np.int8)
-    cancelled = rng.random(n) < 0.04
+    cancelled = rng.random(n) < 0.04 * trouble
     paid_ts = placed + rng.integers(60, 1_800, n)
     cancelled_ts = placed + rng.integers(1_800, 86_400, n)
     shipped_ts = paid_ts + rng.integers(12 * 3_600, 48 * 3_600, n)
     placed_day = (placed - world.start_ts) // 86_400
     promised_day = placed_day + np.array([2, 2, 3])[shipping]
-    late_days = np.where(rng.random(n) < 0.15, rng.integers(1, 6, n), 0)
+    late_days = np.where(rng.random(n) < 0.15 * trouble, rng.integers(1, 6, n), 0)
     early = (late_days == 0) & (rng.random(n) < 0.3)
     delivered_day = promised_day + late_days - early
     delivered_ts = np.maximum(
         world.start_ts + delivered_day * 86_400 + rng.integers(8 * 3_600, 19 * 3_600, n),
         shipped_ts + 3_600,
     )
-    returned = ~cancelled & (rng.random(n) < 0.08)
+    returned = ~cancelled & (rng.random(n) < 0.08 * trouble)
     returned_ts = delivered_ts + rng.integers(2 * 86_400, 14 * 86_400, n)
     end = world.end_ts
 
     def within(ts: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return np.where(mask & (ts < end), ts, -1)
 
-    world.add(
-        "orders",
-        pa.table(
-            {
-                "order_no": np.arange(n, dtype=np.int64),
-                "session_no": purchases["session_no"],
-                "pid": purchases["pid"],
-                "is_guest": ~purchases["logged_in"].to_numpy(),
-                "guest_uses_work_email": purchases["has_work_email"].to_numpy()
-                & (rng.random(n) < 0.3),
-                "channel_app": purchases["device_type"].to_numpy() == 2,
-                "currency": currency,
-                "shipping": shipping,
-                "placed_ts": placed,
-                "paid_ts": within(paid_ts, ~cancelled),
-                "cancelled_ts": within(cancelled_ts, cancelled),
-                "shipped_ts": within(shipped_ts, ~cancelled),
-                "promised_date_ts": world.start_ts + promised_day * 86_400,
-                "delivered_ts": within(delivered_ts, ~cancelled),
-                "returned_ts": within(returned_ts, returned),
-                "late_days": np.where(delivered_ts < end, late_days, 0),
-            }
-        ),
+    orders = pa.table(
+        {
+            "order_no": np.arange(first_order, first_order + n, dtype=np.int64),
+            "session_no": purchases["session_no"],
+            "pid": purchases["pid"],
+            "is_guest": ~purchases["logged_in"].to_numpy(),
+            "guest_uses_work_email": purchases["has_work_email"].to_numpy() & (rng.random(n) < 0.3),
+            "channel_app": purchases["device_type"].to_numpy() == 2,
+            "currency": currency,
+            "shipping": shipping,
+            "placed_ts": placed,
+            "paid_ts": within(paid_ts, ~cancelled),
+            "cancelled_ts": within(cancelled_ts, cancelled),
+            "shipped_ts": within(shipped_ts, ~cancelled),
+            "promised_date_ts": world.start_ts + promised_day * 86_400,
+            "delivered_ts": within(delivered_ts, ~cancelled),
+            "returned_ts": within(returned_ts, returned),
+            "late_days": np.where(delivered_ts < end, late_days, 0),
+        }
     )
+    n_items = rng.choice([1, 2, 3, 4], size=n, p=[0.5, 0.3, 0.15, 0.05])
+    item_order = first_order + np.repeat(np.arange(n), n_items)
+    items = pa.table(
+        {
+            "order_no": item_order,
+            "line_no": np.concatenate([np.arange(k) for k in n_items]) if n else np.zeros(0, int),
+            "sku_idx": rng.integers(0, N_SKUS, len(item_order)),
+            "quantity": rng.choice([1, 2, 3], size=len(item_order), p=[0.8, 0.15, 0.05]),
+        }
+    )
+    if not quiet:
+        orders, items = _keep_base_orders(
+            world, orders, items, cancelled | (late_days > 0) | returned, first_order
+        )
+    for name, table in (("orders", orders), ("order_items", items)):
+        if first_order:
+            world.con.register("_incoming", table)
+            world.con.execute(f"insert into {name} by name select * from _incoming")
+            world.con.unregister("_incoming")
+        else:
+            world.add(name, table)
     world.con.execute(
         "update orders set delivered_ts = null where delivered_ts < 0;"
         "update orders set paid_ts = null where paid_ts < 0;"
@@ -229,18 +296,28 @@ def build_orders(world: World) -> None:
         "update orders set shipped_ts = null where shipped_ts < 0;"
         "update orders set returned_ts = null where returned_ts < 0;"
     )
-    n_items = rng.choice([1, 2, 3, 4], size=n, p=[0.5, 0.3, 0.15, 0.05])
-    item_order = np.repeat(np.arange(n), n_items)
-    world.add(
-        "order_items",
-        pa.table(
-            {
-                "order_no": item_order,
-                "line_no": np.concatenate([np.arange(k) for k in n_items])
-                if n
-                else np.zeros(0, int),
-                "sku_idx": rng.integers(0, N_SKUS, len(item_order)),
-                "quantity": rng.choice([1, 2, 3], size=len(item_order), p=[0.8, 0.15, 0.05]),
-            }
-        ),
+
+
+def _keep_base_orders(
+    world: World, orders: pa.Table, items: pa.Table, trouble: np.ndarray, first_order: int
+) -> tuple[pa.Table, pa.Table]:
+    """With CX effects on, the visits' orders are the part of a person's purchases made
+    whatever happens (behaviour.base_orders_kept): the others are dropped, renumbered
+    away, and their visits end at checkout (the purchases behaviour.add_later_purchases
+    draws take their place)."""
+    keep = behaviour.base_orders_kept(world, trouble)
+    if keep.all():
+        return orders, items
+    new_no = first_order + np.cumsum(keep) - 1
+    dropped = orders["session_no"].to_numpy()[~keep]
+    item_index = items["order_no"].to_numpy() - first_order
+    orders = orders.filter(pa.array(keep))
+    orders = orders.set_column(0, "order_no", pa.array(new_no[keep]))
+    items = items.filter(pa.array(keep[item_index]))
+    items = items.set_column(0, "order_no", pa.array(new_no[item_index[keep[item_index]]]))
+    world.con.register("_dropped", pa.table({"session_no": dropped}))
+    world.con.execute(
+        "update sessions set n_purchase = 0 where session_no in (select session_no from _dropped)"
     )
+    world.con.unregister("_dropped")
+    return orders, items

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .behaviour import factors_sql, true_outcomes_sql
 from .world import World
 
 PERSON_ID = "case when {pid} >= 0 then 'P' || lpad(({pid} + 1)::varchar, 7, '0') end"
@@ -27,6 +28,8 @@ def write_truth(world: World) -> dict[str, int]:
         """,
         "survey_responses": COUNTED_RESPONSES,
         "arrivals": "select * from arrivals order by source_system, entity, dt",
+        "cx_effects": factors_sql(world.config.cx_effects),
+        "cx_outcomes": true_outcomes_sql(COUNTED_RESPONSES, world.end_ts),
         "erasures": f"""
             with identifiers as (
                 select e.pid, 'email' as identifier_type, p.email as identifier

@@ -33,6 +33,7 @@ def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
         (["generate", "--faults", "bogus"], "unknown fault 'bogus'"),
         (["generate", "--faults", "bad_scores=2"], "between 0 and 1"),
         (["generate", "--faults", "bad_scores=lots"], "must be a number"),
+        (["generate", "--cx-effects", "maybe"], "invalid choice: 'maybe'"),
         (["generate", "--no-such-flag"], "unrecognized arguments"),
         (["run", "--customers", "-1"], "--customers"),
         (["run", "--days", "0"], "--days"),

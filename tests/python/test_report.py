@@ -38,6 +38,8 @@ CHARTS = {
     "nps_by_channel_trigger",
     "nps_drivers",
     "response_rates",
+    "cx_outcomes",
+    "experience_outcomes",
     "quarantine",
 }
 # For each plotly chart on the page: its traces, how many points each holds, and the
@@ -241,7 +243,13 @@ def test_report_renders_in_chromium_with_data_in_every_chart(
     from pypdf import PdfReader
 
     printed = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    for title in ("What changed in", "The journey", "Whom to call back", "Data quality"):
+    for title in (
+        "What changed in",
+        "The journey",
+        "Does CX pay?",
+        "Whom to call back",
+        "Data quality",
+    ):
         assert title in printed, title
     for chart in CHARTS - {"quarantine"}:
         assert report_text.Messages("en")(f"chart.{chart}.title") in printed, chart

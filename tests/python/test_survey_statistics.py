@@ -36,6 +36,7 @@ EXPECTED: dict[str, dict[str, Value]] = {
         "nps_score": None,
         "nps_margin_of_error": None,
         "proportion_margin_of_error": None,
+        "proportion_variance": None,
         "mean_margin_of_error": None,
     },
     "null_responses": {
@@ -66,18 +67,22 @@ EXPECTED: dict[str, dict[str, Value]] = {
         "nps_score": 0.0,
         "nps_margin_of_error": 19.6,
     },
-    # Shares from successes S and responses n, p = S / n: 1.96 x 100 x sqrt(p (1 - p) / n).
+    # Shares from successes S and responses n, p = S / n: 1.96 x 100 x sqrt(p (1 - p) / n);
+    # the variance p (1 - p) / n.
     "half_100": {
         # S 50, n 100: 0.5 x 0.5 = 0.25; / 100 = 0.0025; sqrt = 0.05; x 196 = 9.8.
         "proportion_margin_of_error": 9.8,
+        "proportion_variance": 0.0025,
     },
     "four_fifths_100": {
         # S 80, n 100: 0.8 x 0.2 = 0.16; / 100 = 0.0016; sqrt = 0.04; x 196 = 7.84.
         "proportion_margin_of_error": 7.84,
+        "proportion_variance": 0.0016,
     },
     "all_20": {
         # S 20, n 20: 1 x 0 = 0.
         "proportion_margin_of_error": 0.0,
+        "proportion_variance": 0.0,
     },
     # Means from sum(x), sum(x^2) and n: s^2 = (sum(x^2) - sum(x)^2 / n) / (n - 1),
     # margin 1.96 x sqrt(s^2 / n); null below n = 2.
@@ -139,6 +144,7 @@ STATISTIC_TYPES = {
     "nps_score": "DOUBLE",
     "nps_margin_of_error": "DOUBLE",
     "proportion_margin_of_error": "DOUBLE",
+    "proportion_variance": "DOUBLE",
     "mean_margin_of_error": "DOUBLE",
     "difference_margin_of_error": "DOUBLE",
     "is_significant_difference": "BOOLEAN",

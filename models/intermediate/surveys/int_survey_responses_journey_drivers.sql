@@ -10,7 +10,6 @@
     drivers, which read the same journey events.
 -#}
 
-{%- set long_wait_seconds = var('long_wait_minutes') * 60 -%}
 {%- set repeat_call_days = var('repeat_call_days') -%}
 
 with
@@ -93,16 +92,15 @@ journey_events as (
         journey.occurred_at,
         coalesce(
             journey.touchpoint_type = 'order_delivered'
-            and {{ utc_to_local_date('orders.delivered_at') }}
-            > orders.promised_delivery_date,
+            and {{ is_late_delivery(
+                'orders.delivered_at', 'orders.promised_delivery_date'
+            ) }},
             false
         ) as is_late_delivery,
-        coalesce(
-            calls.wait_seconds > {{ long_wait_seconds }}, false
-        ) as is_long_wait,
-        coalesce(
-            calls.outcome in ('unresolved', 'abandoned'), false
-        ) as is_unresolved_call,
+        coalesce({{ is_long_wait('calls.wait_seconds') }}, false)
+            as is_long_wait,
+        coalesce({{ is_unresolved_call('calls.outcome') }}, false)
+            as is_unresolved_call,
         journey.touchpoint_type = 'call' as is_call,
         journey.touchpoint_type in ('order_returned', 'store_return')
             as is_return,

@@ -1,0 +1,3 @@
+{{ outcome_comparison(
+    'experience', 'experience_outcome_id', 'experience', 'experience_group'
+) }}
