@@ -38,11 +38,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cx_warehouse.paths import PROJECT_DIR
+from cx_warehouse.contract import Entity, contract_entities
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +49,6 @@ log = logging.getLogger(__name__)
 # refuses lines over 2 MB, and no record of the contract comes near 1 MB.
 MAX_LINE_BYTES = 1_048_576
 MARKER = "#cxw:rejected"
-EXTENSIONS = {"json": "jsonl", "csv": "csv", "parquet": "parquet"}
 _DAY = re.compile(r"dt=(\d{4}-\d{2}-\d{2})")
 
 # The columns of intake.landing_files, as the source YAML declares them
@@ -73,40 +71,6 @@ COLUMNS: dict[str, str] = {
 
 class LandingError(Exception):
     """The landing folder cannot be used: a one-line message for the user."""
-
-
-@dataclass(frozen=True)
-class Entity:
-    system: str
-    entity: str
-    format: str
-    dated: bool
-    delimiter: str = ","
-    header: str | None = None
-
-    @property
-    def extension(self) -> str:
-        return EXTENSIONS[self.format]
-
-
-@cache
-def contract_entities() -> dict[tuple[str, str], Entity]:
-    """The landing contract's entities, from ``var landing_entities`` (dbt_project.yml)."""
-    import yaml
-
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    entities = {}
-    for spec in project["vars"]["landing_entities"]:
-        entity = Entity(
-            system=spec["system"],
-            entity=spec["entity"],
-            format=spec["format"],
-            dated=bool(spec["dated"]),
-            delimiter=spec.get("delimiter", ","),
-            header=spec.get("header"),
-        )
-        entities[(entity.system, entity.entity)] = entity
-    return entities
 
 
 @dataclass(frozen=True)
@@ -220,10 +184,11 @@ def _header_order(entity: Entity, header: str) -> tuple[list[int] | None, str | 
     header; (order, None) when it names the contract's columns in another order
     (order[i] = position of contract column i); (None, reason) when it does not."""
     assert entity.header is not None
-    expected = entity.header.split(entity.delimiter)
+    expected = list(entity.columns)
     delimiter = entity.delimiter
-    if entity.entity == "agents" and ";" in header and "," not in header:
-        delimiter = ";"  # the agents file may be semicolon separated (stg_callcenter__agents)
+    alternative = entity.alternative_delimiter
+    if alternative and alternative in header and delimiter not in header:
+        delimiter = alternative  # a file in the alternative delimiter the contract allows
     names = [name.strip() for name in header.split(delimiter)]
     if names == expected:
         return None, None

@@ -2,8 +2,9 @@
     {#- A select of (identifier_type, identifier) naming every identifier of
         every person who asked to be erased, normalised the way staging
         normalises it (emails trimmed and lower-cased, phones E.164, card
-        numbers and customer ids trimmed). Reads sources only, so that every
-        staging model can apply it (staging never reads staging).
+        numbers and customer ids trimmed). Reads sources only: the erasure
+        layer (models/erasure/erased_identifiers) is this select, and every
+        staging model reads it from there.
         The chain: 1. the identifier named in the request; 2. every version
         of a shop customer whose customer_id, email or phone is a requested
         one, and every loyalty card whose number, email or phone is a
@@ -32,9 +33,14 @@
 {% endmacro %}
 
 {% macro default__erased_identifiers() %}
-    {%- set request_line = 'erasure_lines.line' -%}
-    {%- set request_type = 'lower(trim(' ~ split_field(request_line, 2) ~ '))' -%}
-    {%- set request_value = split_field(request_line, 3) -%}
+    {%- set requests = landing_entity('privacy', 'erasure_requests') -%}
+    {%- set cards = landing_entity('stores', 'loyalty_members') -%}
+    {%- set request_type = 'lower(trim(' ~ landing_field(
+        'privacy', 'erasure_requests', 'identifier_type', 'erasure_lines.line'
+    ) ~ '))' -%}
+    {%- set request_value = landing_field(
+        'privacy', 'erasure_requests', 'identifier', 'erasure_lines.line'
+    ) -%}
     with
 
     erasure_lines as (
@@ -43,7 +49,8 @@
 
         from {{ source('privacy', 'erasure_requests') }}
 
-        where {{ field_count('line') }} = 4
+        where {{ field_count('line', requests.delimiter) }}
+            = {{ requests.columns | length }}
 
     ),
 
@@ -85,15 +92,24 @@
     cards as (
 
         select
-            nullif(trim({{ split_field('line', 1) }}), '') as loyalty_card,
-            nullif(lower(trim({{ split_field('line', 2) }})), '') as email,
-            {{ phone_to_e164(split_field('line', 3)) }} as phone
+            nullif(trim(
+                {{ landing_field('stores', 'loyalty_members', 'card_number') }}
+            ), '') as loyalty_card,
+            nullif(lower(trim(
+                {{ landing_field('stores', 'loyalty_members', 'email') }}
+            )), '') as email,
+            {{ phone_to_e164(
+                landing_field('stores', 'loyalty_members', 'phone')
+            ) }} as phone
 
         from {{ source('stores', 'loyalty_members') }}
 
         where
-            {{ field_count('line') }} between 2 and 5
-            and trim({{ split_field('line', 1) }}) != 'card_number'
+            {{ field_count('line', cards.delimiter) }}
+                between 2 and {{ cards.columns | length }}
+            and trim(
+                {{ landing_field('stores', 'loyalty_members', 'card_number') }}
+            ) != '{{ cards.columns | first }}'
 
     ),
 

@@ -3,8 +3,8 @@
         erased. identifiers maps an identifier type (email, phone,
         customer_id, loyalty_card) to a list of column expressions holding
         it (normalised; phones compare by their last nine digits, as the
-        search of raw lines does). Needs an import CTE erased_identifiers as
-        ({{ erased_identifiers() }}). -#}
+        search of raw lines does). Needs an import CTE erased_identifiers
+        selecting from ref('erased_identifiers'), the erasure layer. -#}
     (
     {%- for identifier_type, columns in identifiers.items() %}
         {%- for column in columns %}

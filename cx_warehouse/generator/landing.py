@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cx_warehouse.contract import Entity, contract_entities
+
 from . import vocab
 from .formats import local_style, pick, sql_list
 from .surveys import CHANNELS, SURVEY_TYPES, TRIGGERS
@@ -26,11 +28,34 @@ class TextEntity:
 
     @property
     def header(self) -> str | None:
-        return self.delimiter.join(self.columns) if self.ext == "csv" else None
+        """The CSV header the landing contract declares (None for JSON Lines)."""
+        return contract_entities()[(self.system, self.entity)].header
 
 
-def csv_line(fields: dict[str, str], delimiter: str) -> str:
-    sep = f" || '{delimiter}' || "
+def declared(system: str, entity: str, fields: dict[str, str]) -> Entity:
+    """The landing contract's declaration of ``system/entity`` (var landing_entities):
+    the fields the generator renders must be its columns, in its order."""
+    spec = contract_entities()[(system, entity)]
+    if tuple(fields) != spec.columns:
+        raise ValueError(
+            f"{system}/{entity}: the generator renders {', '.join(fields)}; "
+            f"the landing contract declares {', '.join(spec.columns)}"
+        )
+    return spec
+
+
+def text_entity(system: str, entity: str, fields: dict[str, str], sql: str) -> TextEntity:
+    """An entity the generator writes as its declaration says: format, delimiter,
+    columns (the CSV header) and whether it arrives in daily parts."""
+    spec = declared(system, entity, fields)
+    return TextEntity(
+        system, entity, spec.extension, spec.columns, spec.delimiter, sql, daily=spec.dated
+    )
+
+
+def csv_line(system: str, entity: str, fields: dict[str, str]) -> str:
+    """SQL of a CSV record: the fields joined by the entity's declared delimiter."""
+    sep = f" || '{declared(system, entity, fields).delimiter}' || "
     return sep.join(f"coalesce(({expr})::varchar, '')" for expr in fields.values())
 
 
@@ -87,7 +112,7 @@ def customers() -> TextEntity:
         from customer_versions as cv
         inner join people as p on p.pid = cv.pid
     """
-    return TextEntity("shop", "customers", "jsonl", tuple(fields), ",", sql)
+    return text_entity("shop", "customers", fields, sql)
 
 
 def orders() -> TextEntity:
@@ -176,7 +201,7 @@ def orders() -> TextEntity:
         inner join currencies as c on c.code = o.currency
         left join accounts as a on a.pid = o.pid
     """
-    return TextEntity("shop", "orders", "jsonl", tuple(fields), ",", sql)
+    return text_entity("shop", "orders", fields, sql)
 
 
 def email_events() -> TextEntity:
@@ -197,11 +222,11 @@ def email_events() -> TextEntity:
             p.pid,
             {faults(("messy_identifiers", f"u01({message_id}, 41) < $messy_rate / 10"))}
                 as faults,
-            {csv_line(fields, ",")} as line
+            {csv_line("marketing", "email_events", fields)} as line
         from email_events as e
         inner join people as p on p.pid = e.pid
     """
-    return TextEntity("marketing", "email_events", "csv", tuple(fields), ",", sql)
+    return text_entity("marketing", "email_events", fields, sql)
 
 
 # The number a call comes from, and the digits of the order it names: the same
@@ -264,12 +289,12 @@ def calls() -> TextEntity:
             ),
         )
     } as faults,
-            {csv_line(fields, ";")} as line
+            {csv_line("callcenter", "calls", fields)} as line
         from calls as c
         inner join people as p on p.pid = c.pid
         inner join wraps as w on w.queue = c.queue
     """
-    return TextEntity("callcenter", "calls", "csv", tuple(fields), ";", sql)
+    return text_entity("callcenter", "calls", fields, sql)
 
 
 def agents() -> TextEntity:
@@ -283,14 +308,14 @@ def agents() -> TextEntity:
     sql = f"""
         select
             null::date as dt, a.agent_no as sort_ts, {fields["agent_id"]} as record_id,
-            -1 as pid, []::varchar[] as faults, {csv_line(fields, ",")} as line
+            -1 as pid, []::varchar[] as faults, {csv_line("callcenter", "agents", fields)} as line
         from agents as a
         inner join v_first_male as fm on fm.i = a.first_idx
         inner join v_first_female as ff on ff.i = a.first_idx
         inner join v_surname_male as sm on sm.i = a.surname_idx
         inner join v_surname_female as sf on sf.i = a.surname_idx
     """
-    return TextEntity("callcenter", "agents", "csv", tuple(fields), ",", sql, daily=False)
+    return text_entity("callcenter", "agents", fields, sql)
 
 
 STORE_ID = "'S' || lpad((s.store_no + 1)::varchar, 3, '0')"
@@ -311,11 +336,11 @@ def stores() -> TextEntity:
     sql = f"""
         select
             null::date as dt, s.store_no as sort_ts, {STORE_ID} as record_id, -1 as pid,
-            []::varchar[] as faults, {csv_line(fields, ",")} as line
+            []::varchar[] as faults, {csv_line("stores", "stores", fields)} as line
         from stores as s
         left join regions as r on r.city = s.city
     """
-    return TextEntity("stores", "stores", "csv", tuple(fields), ",", sql, daily=False)
+    return text_entity("stores", "stores", fields, sql)
 
 
 STORE_TZ = "case when s.country = 1 then 'Europe/Prague' else 'Europe/Warsaw' end"
@@ -353,12 +378,12 @@ def transactions() -> TextEntity:
             {receipt_id} as record_id,
             t.pid,
             {faults(("currencies", local_currency))} as faults,
-            {csv_line(fields, ",")} as line
+            {csv_line("stores", "transactions", fields)} as line
         from transactions as t
         inner join stores as s on s.store_no = t.store_no
         left join active_card as k on k.receipt_no = t.receipt_no
     """
-    return TextEntity("stores", "transactions", "csv", tuple(fields), ",", sql)
+    return text_entity("stores", "transactions", fields, sql)
 
 
 def loyalty_members() -> TextEntity:
@@ -387,12 +412,12 @@ def loyalty_members() -> TextEntity:
             ("shared_identifiers", "c.gives_phone and p.contact_phone = p.household_phone"),
         )
     } as faults,
-            {csv_line(fields, ",")} as line
+            {csv_line("stores", "loyalty_members", fields)} as line
         from cards as c
         inner join people as p on p.pid = c.pid
         inner join stores as s on s.store_no = c.store_no
     """
-    return TextEntity("stores", "loyalty_members", "csv", tuple(fields), ",", sql)
+    return text_entity("stores", "loyalty_members", fields, sql)
 
 
 INVITATION_ID = "'INV' || lpad((i.invitation_no + 1)::varchar, 9, '0')"
@@ -457,7 +482,7 @@ def invitations() -> TextEntity:
         inner join people as p on p.pid = i.pid
         inner join contacts as ct on ct.invitation_no = i.invitation_no
     """
-    return TextEntity("surveys", "invitations", "jsonl", tuple(fields), ",", sql)
+    return text_entity("surveys", "invitations", fields, sql)
 
 
 RESPONSE_ID = "'RS' || lpad((r.response_no + 1)::varchar, 9, '0')"
@@ -539,7 +564,7 @@ def responses() -> TextEntity:
         left join stores as s on s.store_no = rs.store_no
         left join phrases as ph on ph.language_i = r.language
     """
-    return TextEntity("surveys", "responses", "jsonl", tuple(fields), ",", sql)
+    return text_entity("surveys", "responses", fields, sql)
 
 
 def erasure_requests() -> TextEntity:
@@ -551,10 +576,11 @@ def erasure_requests() -> TextEntity:
     }
     sql = f"""
         select null::date as dt, e.requested_ts as sort_ts, {fields["request_id"]} as record_id,
-            e.pid, []::varchar[] as faults, {csv_line(fields, ",")} as line
+            e.pid, []::varchar[] as faults,
+            {csv_line("privacy", "erasure_requests", fields)} as line
         from erasures as e
     """
-    return TextEntity("privacy", "erasure_requests", "csv", tuple(fields), ",", sql, daily=False)
+    return text_entity("privacy", "erasure_requests", fields, sql)
 
 
 def text_entities() -> list[TextEntity]:

@@ -190,6 +190,7 @@ def test_each_layer_sits_in_its_schema_with_its_descriptions(landing_min_build: 
         node
         for node in _manifest(landing_min_build)["nodes"].values()
         if node["resource_type"] in {"model", "seed"}
+        and node["config"]["materialized"] != "ephemeral"
     ]
     expected = {(_layer(node), node["alias"]) for node in nodes}
     assert {schema for schema, _ in expected} == set(layers.LAYERS)
@@ -232,3 +233,52 @@ def test_each_layer_sits_in_its_schema_with_its_descriptions(landing_min_build: 
     assert all(column_comments.get(name) for name in described), [
         name for name in described if not column_comments.get(name)
     ][:5]
+
+
+def test_each_staging_model_reads_its_own_source_and_the_erasure_layer(
+    landing_min_build: Build,
+) -> None:
+    """Erasure is a layer of its own: a staging model reads one source, and the erased
+    identifiers only through the erasure model, which is never stored (it names erased
+    people), and keeps its columns and types by an enforced contract. The
+    stg_landing__* models are the intake's record of every landing file and source,
+    read by the quality models only."""
+    nodes = _manifest(landing_min_build)["nodes"].values()
+    staging = [
+        node
+        for node in nodes
+        if node["resource_type"] == "model"
+        and node["fqn"][1] == "staging"
+        and not node["name"].startswith("stg_landing__")
+    ]
+    # the public interface: each stg_<system>__<entity> keeps its columns and types
+    assert all(node["config"]["contract"]["enforced"] for node in staging)
+    assert all(column.get("data_type") for node in staging for column in node["columns"].values())
+    reads = {
+        node["name"]: sorted(
+            parent.split(".", 2)[2]
+            for parent in node["depends_on"]["nodes"]
+            if parent.startswith("source.")
+        )
+        for node in staging
+    }
+    assert len(reads) >= 13
+    assert {name: parents for name, parents in reads.items() if len(parents) != 1} == {}
+    models = [node for node in nodes if node["resource_type"] == "model"]
+    erasure = [node for node in models if node["fqn"][1] == "erasure"]
+    assert [node["name"] for node in erasure] == ["erased_identifiers"]
+    # the layers before staging are never stored: the erased identifiers must not be
+    before_staging = [node for node in models if node["fqn"][1] in {"erasure", "lookups"}]
+    assert {node["config"]["materialized"] for node in before_staging} == {"ephemeral"}
+    readers = {
+        node["name"]
+        for node in staging
+        if "model.cx_warehouse.erased_identifiers" in node["depends_on"]["nodes"]
+    }
+    assert len(readers) >= 9
+    names = ", ".join(f"'{node['name']}'" for node in before_staging)
+    with layers.connect(landing_min_build.warehouse) as connection:
+        stored = connection.execute(
+            f"select count(*) from information_schema.tables where table_name in ({names})"
+        ).fetchone()[0]
+    assert stored == 0

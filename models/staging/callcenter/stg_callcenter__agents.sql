@@ -23,11 +23,8 @@ source as (
 comma_separated as (
 
     select
-        case
-            when {{ field_count('line', ';') }} = 4
-                then {{ dbt.replace('line', "';'", "','") }}
-            else line
-        end as agent_line,
+        {{ landing_record_line(landing_entity('callcenter', 'agents')) }}
+            as agent_line,
         file_name
 
     from source
@@ -42,20 +39,14 @@ records as (
 
     from comma_separated
 
-    where
-        trim(agent_line) != ''
-        and agent_line != 'agent_id,agent_name,team,hired_on'
-        and {{ field_count('agent_line') }} = 4
+    where {{ is_landing_record('callcenter', 'agents', 'agent_line') }}
 
 ),
 
 split as (
 
     select
-        {{ split_field('agent_line', 1) }} as agent_id,
-        {{ split_field('agent_line', 2) }} as agent_name,
-        {{ split_field('agent_line', 3) }} as team,
-        {{ split_field('agent_line', 4) }} as hired_on,
+        {{ landing_columns('callcenter', 'agents', 'agent_line') }}
         file_name
 
     from records

@@ -9,12 +9,6 @@
     the number nulled.
 -#}
 
-{%- set header = [
-    'call_id', 'caller_number', 'direction', 'queue', 'agent_id',
-    'started_at', 'wait_seconds', 'talk_seconds', 'outcome', 'wrap_code',
-    'order_ref',
-] | join(';') -%}
-
 {#- The landing export, a connector (docs/sources.md) or no call centre. -#}
 {%- set callcenter_source = staging_source('callcenter') %}
 {% if callcenter_source == 'landing' -%}
@@ -34,7 +28,11 @@ source as (
 
 erased_identifiers as (
 
-    {{ erased_identifiers() }}
+    select
+        identifier_type,
+        identifier
+
+    from {{ ref('erased_identifiers') }}
 
 ),
 
@@ -47,31 +45,39 @@ records as (
 
     from source
 
-    where
-        trim(line) != ''
-        and line != '{{ header }}'
-        and {{ field_count('line', ';') }} = 11
+    where {{ is_landing_record('callcenter', 'calls') }}
 
 ),
 
 split as (
 
     select
-        trim({{ split_field('line', 1, ';') }}) as call_id,
-        trim({{ split_field('line', 5, ';') }}) as agent_id,
-        trim({{ split_field('line', 2, ';') }}) as caller_number,
-        lower(trim({{ split_field('line', 3, ';') }})) as direction,
-        lower(trim({{ split_field('line', 4, ';') }})) as queue,
-        lower(trim({{ split_field('line', 9, ';') }})) as outcome,
-        trim({{ split_field('line', 10, ';') }}) as wrap_code,
-        trim({{ split_field('line', 11, ';') }}) as order_ref,
-        trim({{ split_field('line', 7, ';') }}) as wait_seconds,
-        trim({{ split_field('line', 8, ';') }}) as talk_seconds,
-        trim({{ split_field('line', 6, ';') }}) as started_at,
+        {{ landing_columns('callcenter', 'calls') }}
         file_name,
         partition_date
 
     from records
+
+),
+
+trimmed as (
+
+    select
+        trim(call_id) as call_id,
+        trim(agent_id) as agent_id,
+        trim(caller_number) as caller_number,
+        lower(trim(direction)) as direction,
+        lower(trim(queue)) as queue,
+        lower(trim(outcome)) as outcome,
+        trim(wrap_code) as wrap_code,
+        trim(order_ref) as order_ref,
+        trim(wait_seconds) as wait_seconds,
+        trim(talk_seconds) as talk_seconds,
+        trim(started_at) as started_at,
+        file_name,
+        partition_date
+
+    from split
 
 ),
 
@@ -84,7 +90,7 @@ ranked as (
             order by partition_date desc, file_name desc
         ) as delivery_rank
 
-    from split
+    from trimmed
 
     where call_id is not null
 

@@ -6,10 +6,6 @@
     the email nulled.
 -#}
 
-{%- set header = [
-    'message_id', 'campaign_id', 'campaign_type', 'email', 'event', 'occurred_at'
-] | join(',') -%}
-
 with
 
 source as (
@@ -25,7 +21,11 @@ source as (
 
 erased_identifiers as (
 
-    {{ erased_identifiers() }}
+    select
+        identifier_type,
+        identifier
+
+    from {{ ref('erased_identifiers') }}
 
 ),
 
@@ -38,22 +38,16 @@ records as (
 
     from source
 
-    where
-        trim(line) != ''
-        and line != '{{ header }}'
-        and {{ field_count('line') }} = 6
+    where {{ is_landing_record('marketing', 'email_events') }}
 
 ),
 
 split as (
 
     select
-        {{ split_field('line', 1) }} as message_id,
-        {{ split_field('line', 2) }} as campaign_id,
-        {{ split_field('line', 3) }} as campaign_type,
-        {{ split_field('line', 4) }} as email,
-        {{ split_field('line', 5) }} as event_type,
-        {{ split_field('line', 6) }} as occurred_at,
+        {{ landing_columns(
+            'marketing', 'email_events', aliases={'event': 'event_type'},
+        ) }}
         file_name,
         partition_date
 

@@ -1,11 +1,9 @@
 {#-
     One row per erasure request, without the identifier itself: the
     request names a person who asked to be forgotten, so the identifier is
-    read only by the erased_identifiers macro (straight from the source),
-    which every staging model applies.
+    read only by the erasure layer (models/erasure/erased_identifiers,
+    straight from the source), which every staging model applies.
 -#}
-
-{%- set header = 'request_id,identifier_type,identifier,requested_at' -%}
 
 with
 
@@ -27,19 +25,22 @@ records as (
 
     from source
 
-    where
-        trim(line) != ''
-        and line != '{{ header }}'
-        and {{ field_count('line') }} = 4
+    where {{ is_landing_record('privacy', 'erasure_requests') }}
 
 ),
 
 split as (
 
     select
-        {{ split_field('line', 1) }} as erasure_request_id,
-        {{ split_field('line', 2) }} as identifier_type,
-        {{ split_field('line', 4) }} as requested_at,
+        {{ landing_field(
+            'privacy', 'erasure_requests', 'request_id'
+        ) }} as erasure_request_id,
+        {{ landing_field(
+            'privacy', 'erasure_requests', 'identifier_type'
+        ) }} as identifier_type,
+        {{ landing_field(
+            'privacy', 'erasure_requests', 'requested_at'
+        ) }} as requested_at,
         file_name
 
     from records

@@ -10,8 +10,6 @@
     card, email and phone nulled.
 -#}
 
-{%- set header = 'card_number,email,phone,enrolled_at,enrolled_store_id' -%}
-
 with
 
 source as (
@@ -27,13 +25,22 @@ source as (
 
 stores as (
 
-    {{ store_time_zones() }}
+    select
+        store_id,
+        country,
+        time_zone
+
+    from {{ ref('store_time_zones') }}
 
 ),
 
 erased_identifiers as (
 
-    {{ erased_identifiers() }}
+    select
+        identifier_type,
+        identifier
+
+    from {{ ref('erased_identifiers') }}
 
 ),
 
@@ -46,25 +53,33 @@ records as (
 
     from source
 
-    where
-        trim(line) != ''
-        and line != '{{ header }}'
-        and {{ field_count('line') }} = 5
+    where {{ is_landing_record('stores', 'loyalty_members') }}
 
 ),
 
 split as (
 
     select
-        trim({{ split_field('line', 1) }}) as card_number,
-        {{ split_field('line', 2) }} as email,
-        {{ split_field('line', 3) }} as phone,
-        trim({{ split_field('line', 5) }}) as enrolled_store_id,
-        trim({{ split_field('line', 4) }}) as enrolled_at,
+        {{ landing_columns('stores', 'loyalty_members') }}
         file_name,
         partition_date
 
     from records
+
+),
+
+trimmed as (
+
+    select
+        trim(card_number) as card_number,
+        email,
+        phone,
+        trim(enrolled_store_id) as enrolled_store_id,
+        trim(enrolled_at) as enrolled_at,
+        file_name,
+        partition_date
+
+    from split
 
 ),
 
@@ -77,7 +92,7 @@ ranked as (
             order by partition_date desc, file_name desc
         ) as delivery_rank
 
-    from split
+    from trimmed
 
     where card_number is not null
 

@@ -4,8 +4,6 @@
     in Czechia, from the country_time_zones seed).
 -#}
 
-{%- set header = 'store_id,store_name,city,country,region,format,opened_on' -%}
-
 with
 
 source as (
@@ -36,23 +34,16 @@ records as (
 
     from source
 
-    where
-        trim(line) != ''
-        and line != '{{ header }}'
-        and {{ field_count('line') }} = 7
+    where {{ is_landing_record('stores', 'stores') }}
 
 ),
 
 split as (
 
     select
-        {{ split_field('line', 1) }} as store_id,
-        {{ split_field('line', 2) }} as store_name,
-        {{ split_field('line', 3) }} as city,
-        {{ split_field('line', 4) }} as country,
-        {{ split_field('line', 5) }} as region,
-        {{ split_field('line', 6) }} as store_format,
-        {{ split_field('line', 7) }} as opened_on,
+        {{ landing_columns(
+            'stores', 'stores', aliases={'format': 'store_format'},
+        ) }}
         file_name
 
     from records

@@ -8,12 +8,6 @@
     An erased person's receipts keep their rows, with the card nulled.
 -#}
 
-{%- set header = [
-    'receipt_id', 'store_id', 'loyalty_card', 'occurred_at', 'total_amount',
-    'currency', 'payment_method', 'items_count', 'is_return',
-    'original_receipt_id',
-] | join(',') -%}
-
 with
 
 source as (
@@ -29,13 +23,22 @@ source as (
 
 stores as (
 
-    {{ store_time_zones() }}
+    select
+        store_id,
+        country,
+        time_zone
+
+    from {{ ref('store_time_zones') }}
 
 ),
 
 erased_identifiers as (
 
-    {{ erased_identifiers() }}
+    select
+        identifier_type,
+        identifier
+
+    from {{ ref('erased_identifiers') }}
 
 ),
 
@@ -59,30 +62,38 @@ records as (
 
     from source
 
-    where
-        trim(line) != ''
-        and line != '{{ header }}'
-        and {{ field_count('line') }} = 10
+    where {{ is_landing_record('stores', 'transactions') }}
 
 ),
 
 split as (
 
     select
-        trim({{ split_field('line', 1) }}) as receipt_id,
-        trim({{ split_field('line', 2) }}) as store_id,
-        trim({{ split_field('line', 3) }}) as loyalty_card,
-        trim({{ split_field('line', 10) }}) as original_receipt_id,
-        upper(trim({{ split_field('line', 6) }})) as currency,
-        lower(trim({{ split_field('line', 7) }})) as payment_method,
-        trim({{ split_field('line', 5) }}) as total_amount,
-        trim({{ split_field('line', 8) }}) as items_count,
-        lower(trim({{ split_field('line', 9) }})) as is_return,
-        trim({{ split_field('line', 4) }}) as occurred_at,
+        {{ landing_columns('stores', 'transactions') }}
         file_name,
         partition_date
 
     from records
+
+),
+
+trimmed as (
+
+    select
+        trim(receipt_id) as receipt_id,
+        trim(store_id) as store_id,
+        trim(loyalty_card) as loyalty_card,
+        trim(original_receipt_id) as original_receipt_id,
+        upper(trim(currency)) as currency,
+        lower(trim(payment_method)) as payment_method,
+        trim(total_amount) as total_amount,
+        trim(items_count) as items_count,
+        lower(trim(is_return)) as is_return,
+        trim(occurred_at) as occurred_at,
+        file_name,
+        partition_date
+
+    from split
 
 ),
 
@@ -95,7 +106,7 @@ ranked as (
             order by partition_date desc, file_name desc
         ) as delivery_rank
 
-    from split
+    from trimmed
 
     where receipt_id is not null
 

@@ -37,7 +37,11 @@ survey_scales as (
 
 erased_identifiers as (
 
-    {{ erased_identifiers() }}
+    select
+        identifier_type,
+        identifier
+
+    from {{ ref('erased_identifiers') }}
 
 ),
 
