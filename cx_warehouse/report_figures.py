@@ -37,7 +37,8 @@ ANSWERS = (
 def statistics():
     """``macros/survey_statistics.sql`` as a module of functions that return SQL.
 
-    ``var()`` reads ``dbt_project.yml``'s vars with the macro's default, as dbt does.
+    ``var()`` reads ``dbt_project.yml``'s vars, and like dbt's fails on one that is
+    not declared there and has no default.
     """
     import jinja2
     import yaml
@@ -45,7 +46,16 @@ def statistics():
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
     variables = project.get("vars") or {}
     environment = jinja2.Environment()
-    environment.globals["var"] = lambda name, default=None: variables.get(name, default)
+    missing = object()
+
+    def var(name: str, default: object = missing) -> object:
+        if name in variables:
+            return variables[name]
+        if default is missing:
+            raise KeyError(f"dbt var '{name}' is not declared in dbt_project.yml")
+        return default
+
+    environment.globals["var"] = var
     source = STATISTICS_MACROS.read_text(encoding="utf-8")
     return environment.from_string(source).make_module()
 

@@ -25,7 +25,7 @@
             where
                 {{ dbt.datediff(
                     'held.ended_at', 'first_new.first_new_at', 'second'
-                ) }} <= {{ var('session_timeout_minutes', 30) * 60 }}
+                ) }} <= {{ var('session_timeout_minutes') * 60 }}
         )
         or first_event_id in (
             select events.event_id

@@ -24,7 +24,7 @@
             ~ ') as new_patterns'
         ).columns[0].values()[0] -%}
         {%- set nested_loop = new_pattern_count
-            <= var('erasure_nested_loop_max_patterns', 100) -%}
+            <= var('erasure_nested_loop_max_patterns') -%}
         {%- do plan.update({
             'new_pattern_count': new_pattern_count, 'nested_loop': nested_loop,
         }) -%}

@@ -307,7 +307,7 @@ final as (
         {{ dbt.dateadd('day', -(w[:-1] | int), 'compared.data_end_at') }}
             as window_{{ w }}_complete_through,
         {% endfor %}
-        {{ dbt.dateadd('day', -var('churn_days', 180), 'compared.data_end_at') }}
+        {{ dbt.dateadd('day', -var('churn_days'), 'compared.data_end_at') }}
             as churn_window_complete_through,
         compared.data_end_at
 

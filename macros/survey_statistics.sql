@@ -95,7 +95,7 @@
         (var significance_min_responses, default 30): below it the normal
         approximation behind the margins fails. The CX report shows a
         figure from fewer answers as "too few answers". -#}
-    {{ var('significance_min_responses', 30) }}
+    {{ var('significance_min_responses') }}
 {%- endmacro %}
 
 {% macro is_significant_difference(

@@ -17,7 +17,7 @@
     exactly one account, card or record.
 -#}
 
-{%- set min_owners = var('identity_shared_min_owners', 2) -%}
+{%- set min_owners = var('identity_shared_min_owners') -%}
 
 with
 

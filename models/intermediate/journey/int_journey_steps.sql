@@ -38,7 +38,7 @@
     **cxw_incremental_config(),
 ) }}
 
-{%- set gap_seconds = var('journey_gap_days', 30) * 86400 -%}
+{%- set gap_seconds = var('journey_gap_days') * 86400 -%}
 
 with
 

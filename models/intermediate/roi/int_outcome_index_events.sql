@@ -9,10 +9,15 @@
     each window was complete before the data's end (right-censoring); and
     the stratum of prior behaviour: orders in the 180 days before, and
     tenure (first seen at least 180 days before). docs/cx-pays.md.
+
+    Over 250 lines on purpose: the index events and the orders that follow
+    them are read from the same journey rows, so splitting the event list
+    from the follow-up would rejoin fct_customer_journey downstream or store
+    every index event twice.
 -#}
 
 {%- set windows = [30, 90, 180] -%}
-{%- set churn_days = var('churn_days', 180) -%}
+{%- set churn_days = var('churn_days') -%}
 {%- set longest = [windows | max, churn_days] | max -%}
 {%- set repeat_call_days = var('repeat_call_days') -%}
 

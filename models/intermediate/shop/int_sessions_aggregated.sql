@@ -34,7 +34,7 @@
     **cxw_incremental_config(),
 ) }}
 
-{%- set timeout_seconds = var('session_timeout_minutes', 30) * 60 -%}
+{%- set timeout_seconds = var('session_timeout_minutes') * 60 -%}
 
 with
 

@@ -7,7 +7,7 @@
     customer after the answer) and the customer's next answer (recovery).
 -#}
 
-{%- set followup_days = var('followup_days', 30) -%}
+{%- set followup_days = var('followup_days') -%}
 
 with
 
