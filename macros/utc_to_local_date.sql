@@ -1,7 +1,8 @@
-{% macro utc_to_local_date(timestamp_utc, time_zone="'Europe/Warsaw'") %}
+{% macro utc_to_local_date(timestamp_utc, time_zone=none) %}
     {#- The calendar day a naive UTC timestamp falls on in an IANA time zone
-        (default Europe/Warsaw, the company's reporting clock). -#}
-    {{- return(adapter.dispatch('utc_to_local_date', 'cx_warehouse')(timestamp_utc, time_zone)) -}}
+        (default home_time_zone(), the company's reporting clock). -#}
+    {{- return(adapter.dispatch('utc_to_local_date', 'cx_warehouse')(
+        timestamp_utc, time_zone or home_time_zone())) -}}
 {% endmacro %}
 
 {% macro default__utc_to_local_date(timestamp_utc, time_zone) -%}

@@ -46,7 +46,7 @@ final as (
         stores.store_id,
         stores.country,
         coalesce(
-            country_time_zones.time_zone, 'Europe/Warsaw'
+            country_time_zones.time_zone, {{ home_time_zone() }}
         ) as time_zone
 
     from stores

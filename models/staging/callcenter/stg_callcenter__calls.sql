@@ -118,7 +118,7 @@ normalised as (
         coalesce(lower(caller_number) = 'anonymous', false)
             as is_caller_withheld,
         partition_date,
-        {{ local_timestamp_to_utc('started_at', "'Europe/Warsaw'") }}
+        {{ local_timestamp_to_utc('started_at', home_time_zone()) }}
             as started_at
 
     from ranked

@@ -110,7 +110,7 @@ normalised as (
         ranked.partition_date,
         {{ local_timestamp_to_utc(
             'ranked.enrolled_at',
-            "coalesce(stores.time_zone, 'Europe/Warsaw')"
+            "coalesce(stores.time_zone, " ~ home_time_zone() ~ ")"
         ) }} as enrolled_at
 
     from ranked

@@ -59,7 +59,8 @@ final as (
         upper(trim(split.country)) as country,
         trim(split.region) as region,
         trim(split.store_format) as store_format,
-        coalesce(country_time_zones.time_zone, 'Europe/Warsaw') as time_zone,
+        coalesce(country_time_zones.time_zone, {{ home_time_zone() }})
+            as time_zone,
         split.file_name,
         {{ dbt.safe_cast('trim(opened_on)', 'date') }} as opened_on
 

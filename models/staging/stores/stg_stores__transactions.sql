@@ -133,7 +133,7 @@ converted as (
         ranked.partition_date,
         {{ local_timestamp_to_utc(
             'ranked.occurred_at',
-            "coalesce(stores.time_zone, 'Europe/Warsaw')"
+            "coalesce(stores.time_zone, " ~ home_time_zone() ~ ")"
         ) }} as occurred_at
 
     from ranked
