@@ -101,6 +101,13 @@ insert into qualtrics.survey_response values
         '2024-03-07 10:00', '2024-03-07 10:00', '2024-04-01 06:00', false),
     ('R8', 'SV_NPS', 'anonymous', true, 100, null, 'PL',
         null, '2024-03-08 10:00', '2024-04-01 06:00', false);
+create table qualtrics.survey_embedded_data (
+    import_id varchar, key varchar, response_id varchar, value varchar,
+    _fivetran_synced timestamp
+);
+insert into qualtrics.survey_embedded_data values
+    ('I1', 'trigger_ref', 'R3', 'A-0000123', '2024-04-01 06:00'),
+    ('I2', 'campaign', 'R3', 'spring', '2024-04-01 06:00');
 insert into qualtrics.question_response values
     ('R1', 'QID1', '8', '2024-03-01 10:00'), ('R1', 'QID1', '9', '2024-04-01 06:00'),
     ('R1', 'QID9', 'fine', '2024-04-01 06:00'),
@@ -222,20 +229,20 @@ def test_each_qualtrics_quirk_has_its_outcome(qualtrics_build: Path) -> None:
         row[0]: row[1:]
         for row in _rows(
             qualtrics_build,
-            "select invitation_id, survey_type, trigger_type, channel, recipient_email,"
-            " recipient_phone, is_erased, strftime(sent_at, '%Y-%m-%d %H:%M')"
+            "select invitation_id, trigger_ref, survey_type, trigger_type, channel,"
+            " recipient_email, recipient_phone, is_erased, strftime(sent_at, '%Y-%m-%d %H:%M')"
             " from stg_surveys__invitations",
         )
     }
     assert invitations == {
         "D1:C1": (
-            "nps", "relationship", "email", "anna@example.com", "+48611222333", False,
-            "2024-03-01 08:01",
+            None, "nps", "relationship", "email", "anna@example.com", "+48611222333",
+            False, "2024-03-01 08:01",
         ),
-        "D1:C2": ("nps", "relationship", "email", None, None, True, "2024-03-01 08:00"),
+        "D1:C2": (None, "nps", "relationship", "email", None, None, True, "2024-03-01 08:00"),
         "D2:C1": (
-            "csat", "order_delivered", "sms", "anna@example.com", "+48611222333", False,
-            "2024-03-01 08:02",
+            "A-0000123", "csat", "order_delivered", "sms", "anna@example.com", "+48611222333",
+            False, "2024-03-01 08:02",
         ),
     }  # fmt: skip
 

@@ -116,7 +116,7 @@ select * from final
 
 select
     invitation_id,
-    cast(null as {{ dbt.type_string() }}) as trigger_ref,
+    trigger_ref,
     survey_type,
     trigger_type,
     recipient_email,

@@ -7,7 +7,9 @@
     (not_an_invitation); an invitation to a survey that is not modelled
     (stg_qualtrics__surveys) is quarantined. sent_at is the business
     timestamp (the contact's sent_at, else the distribution's send_date),
-    never _fivetran_synced. An erased recipient is nulled (is_erased).
+    never _fivetran_synced; trigger_ref is the answer's embedded data (var
+    qualtrics_trigger_ref_key), null for an unanswered invitation. An
+    erased recipient is nulled (is_erased).
 -#}
 
 {{ config(enabled=staging_source('surveys') == 'qualtrics') }}
@@ -52,6 +54,23 @@ contacts as (
 
 ),
 
+trigger_refs as (
+
+    {#- what triggered the survey, as the response's embedded data says:
+        known for an answered invitation only -#}
+    select
+        response_id,
+        value as trigger_ref,
+        row_number() over (
+            partition by response_id order by _fivetran_synced desc
+        ) as value_rank
+
+    from {{ source('qualtrics', 'survey_embedded_data') }}
+
+    where key = '{{ var("qualtrics_trigger_ref_key") }}'
+
+),
+
 surveys as (
 
     select
@@ -86,6 +105,7 @@ classified as (
             as response_id,
         cast(distributions.survey_link_survey_id as {{ dbt.type_string() }})
             as survey_id,
+        nullif(trim(trigger_refs.trigger_ref), '') as trigger_ref,
         surveys.survey_type,
         surveys.trigger_type,
         nullif(lower(trim(contacts.email)), '') as recipient_email,
@@ -121,6 +141,11 @@ classified as (
     left join contacts
         on distribution_contacts.contact_id = contacts.id
 
+    left join trigger_refs
+        on
+            distribution_contacts.response_id = trigger_refs.response_id
+            and trigger_refs.value_rank = 1
+
 ),
 
 flagged as (
@@ -145,6 +170,7 @@ final as (
         contact_id,
         response_id,
         survey_id,
+        trigger_ref,
         survey_type,
         trigger_type,
         {{ unless_erased('recipient_email') }} as recipient_email,
