@@ -20,5 +20,19 @@
             }) -%}
         {%- endfor -%}
     {%- endif -%}
+    {%- if staging_source('surveys') == 'qualtrics' -%}
+        {%- for table, model, key in [
+            ('survey', 'stg_qualtrics__surveys', 'survey_id'),
+            ('distribution_contact', 'stg_qualtrics__distribution_contacts',
+                'invitation_id'),
+            ('survey_response', 'stg_qualtrics__survey_responses',
+                'response_id'),
+        ] -%}
+            {%- do tables.append({
+                'connector': 'qualtrics', 'table': table, 'model': model,
+                'key': key, 'system': 'surveys',
+            }) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{- return(tables) -}}
 {% endmacro %}

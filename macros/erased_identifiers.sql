@@ -207,6 +207,32 @@
     {%- endfor %}
 
     invitations as (
+        {#- the invitations of the survey platform's shape (staging_source):
+            Qualtrics names one by distribution_id:contact_id -#}
+        {%- set surveys_source = staging_source('surveys') %}
+        {%- if surveys_source == 'qualtrics' %}
+
+        select
+            cast(invited.distribution_id as {{ dbt.type_string() }})
+            || ':'
+            || cast(invited.contact_id as {{ dbt.type_string() }})
+                as invitation_id,
+            nullif(lower(trim(contacts.email)), '') as email,
+            {{ phone_to_e164('contacts.phone') }} as phone
+
+        from {{ source('qualtrics', 'distribution_contact') }} as invited
+
+        inner join {{ source('qualtrics', 'directory_contact') }} as contacts
+            on invited.contact_id = contacts.id
+        {%- elif surveys_source == 'none' %}
+
+        select
+            cast(null as {{ dbt.type_string() }}) as invitation_id,
+            cast(null as {{ dbt.type_string() }}) as email,
+            cast(null as {{ dbt.type_string() }}) as phone
+
+        where false
+        {%- else %}
 
         select
             {{ json_field_salvaged('line', 'invitation_id') }}
@@ -221,6 +247,7 @@
         from {{ source('surveys', 'invitations') }}
 
         where line is not null
+        {%- endif %}
 
     ),
 

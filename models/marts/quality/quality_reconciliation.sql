@@ -39,6 +39,17 @@
     'privacy.erasure_requests': 'stg_privacy__erasure_requests',
 } -%}
 
+{#- The systems a connector (or none) builds: their landing entities
+    count nothing, not even the exclusions and quarantine rows the
+    warehouse derives from the connector's rows (is_on_landing). -#}
+{%- set off_landing = [] -%}
+{%- for spec in var('landing_entities') -%}
+    {%- if not is_on_landing(spec.system)
+        and spec.system not in off_landing -%}
+        {%- do off_landing.append(spec.system) -%}
+    {%- endif -%}
+{%- endfor -%}
+
 with
 
 entities as (
@@ -74,6 +85,10 @@ quarantine as (
         is_whole_file
 
     from {{ ref('quality_quarantine') }}
+    {%- if off_landing %}
+
+    where source_system not in ('{{ off_landing | join("', '") }}')
+    {%- endif %}
 
 ),
 
@@ -114,6 +129,10 @@ test_traffic as (
         entity
 
     from {{ ref('int_test_traffic_identified') }}
+    {%- if off_landing %}
+
+    where source_system not in ('{{ off_landing | join("', '") }}')
+    {%- endif %}
 
 ),
 
@@ -122,6 +141,10 @@ response_submissions as (
     select response_status
 
     from {{ ref('int_survey_responses_classified') }}
+    {%- if 'surveys' in off_landing %}
+
+    where false
+    {%- endif %}
 
 ),
 

@@ -5,6 +5,11 @@
     An invitation to an erased person keeps its row, recipient nulled.
 -#}
 
+{#- The landing files, the Qualtrics connector (docs/sources.md) or no
+    survey platform. -#}
+{%- set surveys_source = staging_source('surveys') %}
+{% if surveys_source == 'landing' -%}
+
 with
 
 source as (
@@ -110,3 +115,41 @@ final as (
 )
 
 select * from final
+
+{%- elif surveys_source == 'qualtrics' %}
+
+select
+    invitation_id,
+    trigger_ref,
+    survey_type,
+    trigger_type,
+    recipient_email,
+    recipient_phone,
+    channel,
+    'qualtrics.distribution_contact' as file_name,
+    is_erased,
+    cast(synced_at as date) as partition_date,
+    sent_at
+
+from {{ ref('stg_qualtrics__distribution_contacts') }}
+
+where record_status = 'modelled'
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as invitation_id,
+    cast(null as {{ dbt.type_string() }}) as trigger_ref,
+    cast(null as {{ dbt.type_string() }}) as survey_type,
+    cast(null as {{ dbt.type_string() }}) as trigger_type,
+    cast(null as {{ dbt.type_string() }}) as recipient_email,
+    cast(null as {{ dbt.type_string() }}) as recipient_phone,
+    cast(null as {{ dbt.type_string() }}) as channel,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as {{ dbt.type_timestamp() }}) as sent_at
+
+where false
+
+{%- endif %}

@@ -11,6 +11,11 @@
     phone and card numbers: redact_contact_data), whoever it names.
 -#}
 
+{#- The landing files, the Qualtrics connector (docs/sources.md) or no
+    survey platform. -#}
+{%- set surveys_source = staging_source('surveys') %}
+{% if surveys_source == 'landing' -%}
+
 with
 
 source as (
@@ -174,3 +179,53 @@ final as (
 )
 
 select * from final
+
+{%- elif surveys_source == 'qualtrics' %}
+
+select
+    response_id,
+    invitation_id,
+    cast(null as {{ dbt.type_string() }}) as store_id,
+    survey_type,
+    score_text,
+    comment,  -- noqa: RF04
+    language,  -- noqa: RF04
+    respondent_email,
+    respondent_phone,
+    'qualtrics.survey_response' as file_name,
+    score_rejection_reason,
+    score,
+    cast(0 as bigint) as duplicate_deliveries,
+    is_complete,
+    is_erased,
+    cast(synced_at as date) as partition_date,
+    submitted_at
+
+from {{ ref('stg_qualtrics__survey_responses') }}
+
+where record_status = 'modelled'
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as response_id,
+    cast(null as {{ dbt.type_string() }}) as invitation_id,
+    cast(null as {{ dbt.type_string() }}) as store_id,
+    cast(null as {{ dbt.type_string() }}) as survey_type,
+    cast(null as {{ dbt.type_string() }}) as score_text,
+    cast(null as {{ dbt.type_string() }}) as comment,  -- noqa: RF04
+    cast(null as {{ dbt.type_string() }}) as language,  -- noqa: RF04
+    cast(null as {{ dbt.type_string() }}) as respondent_email,
+    cast(null as {{ dbt.type_string() }}) as respondent_phone,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as {{ dbt.type_string() }}) as score_rejection_reason,
+    cast(null as {{ dbt.type_int() }}) as score,
+    cast(null as bigint) as duplicate_deliveries,
+    cast(null as {{ dbt.type_boolean() }}) as is_complete,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as {{ dbt.type_timestamp() }}) as submitted_at
+
+where false
+
+{%- endif %}
