@@ -19,7 +19,8 @@ RUN_ARGS ?=
 # (bin/changed-sql: every model again when a macro or the project's config changed).
 LINT_SQL ?= models
 # The connector models are disabled on the default landing shape, so the dbt templater
-# skips them: lint them again with CXW_SOURCES=fivetran when LINT_SQL reaches them.
+# skips them: lint them again with every connector chosen (.sqlfluff-connectors) when
+# LINT_SQL reaches them.
 LINT_CONNECTORS := $(if $(filter models models/ models/staging models/staging/ models/staging/connectors%,$(LINT_SQL)),models/staging/connectors)
 # `make gate` builds and validates a small generated warehouse here, apart from data/.
 GATE_DIR := $(CURDIR)/target/gate
@@ -115,8 +116,8 @@ lint: setup
 		CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint $(LINT_SQL); \
 	else echo "sqlfluff: no SQL changed"; fi
 	@if [ -n "$(strip $(LINT_CONNECTORS))" ]; then \
-		echo "CXW_SOURCES=fivetran CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint $(LINT_CONNECTORS)"; \
-		CXW_SOURCES=fivetran CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint $(LINT_CONNECTORS); \
+		echo "CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint --config .sqlfluff-connectors $(LINT_CONNECTORS)"; \
+		CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint --config .sqlfluff-connectors $(LINT_CONNECTORS); \
 	fi
 	$(BIN)/actionlint
 
