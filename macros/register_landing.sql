@@ -28,7 +28,7 @@
         {%- do run_query('create schema if not exists ' ~ landing_schema()) -%}
         {%- for node in graph.sources.values()
             if node.package_name == project_name
-            and node.source_name != 'intake' -%}
+            and is_landing_source(node.source_name) -%}
             {%- set external = node.config.get('external_location') or '' -%}
             {%- set reader = modules.re.search(
                 "read_(csv|parquet)\('([^']+)'", external

@@ -8,7 +8,7 @@
     {#- The run's intake is a table of the warehouse, and a connector's
         tables (docs/sources.md) are tables of the raw catalog: not landing
         files. -#}
-    {%- if source_name in ['intake', 'zendesk', 'qualtrics'] -%}
+    {%- if not is_landing_source(source_name) -%}
         {%- do return(builtins.source(source_name, table_name)) -%}
     {%- endif -%}
     {%- do return(resolve_landing(builtins.source(source_name, table_name))) -%}

@@ -9,13 +9,7 @@
         error. A built connector joins the fivetran shape once the
         generator writes its tables (in_shape): until then it is chosen by
         its var only. -#}
-    {%- set connectors = {
-        'callcenter': 'zendesk',
-        'shop': 'shopify',
-        'marketing': 'klaviyo',
-        'surveys': 'qualtrics',
-        'web': 'ga4',
-    } -%}
+    {%- set connectors = system_connectors() -%}
     {%- set built = ['zendesk', 'qualtrics'] -%}
     {#- qualtrics: cxw generate --shape fivetran does not write it yet -#}
     {%- set in_shape = ['zendesk'] -%}
@@ -44,4 +38,23 @@
             ~ " connector is not built yet (docs/sources.md); use landing or none") }}
     {%- endif -%}
     {{- return(chosen) -}}
+{% endmacro %}
+
+{% macro system_connectors() %}
+    {#- Each system's connector (docs/sources.md), built or not yet. The dbt
+        sources named as a connector are its tables in the raw catalog. -#}
+    {{- return({
+        'callcenter': 'zendesk',
+        'shop': 'shopify',
+        'marketing': 'klaviyo',
+        'surveys': 'qualtrics',
+        'web': 'ga4',
+    }) -}}
+{% endmacro %}
+
+{% macro is_landing_source(source_name) %}
+    {#- Whether a dbt source is read from the landing folder: all but the
+        run's intake (a table cxw writes) and the connectors' tables. -#}
+    {{- return(source_name != 'intake'
+        and source_name not in system_connectors().values()) -}}
 {% endmacro %}
