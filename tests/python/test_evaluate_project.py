@@ -56,9 +56,11 @@ def _failures(results: dict) -> dict[str, list[str]]:
 def test_every_offender_is_an_exception_with_its_reason(manifest: dict) -> None:
     results = evaluate_project.evaluate(manifest, evaluate_project.load_exceptions(EXCEPTIONS))
     assert _failures(results) == {}
-    # the rules the issue names hold their counts (before: 16 rejoins)
-    assert results["too_many_joins"]["count"] == 6
-    assert results["rejoining_of_upstream_concepts"]["count"] == 14
+    # the rules issue 27 names never grow back (before: 6 models with too many
+    # joins, 16 rejoins, 10 staging models joining several sources)
+    assert results["too_many_joins"]["count"] <= 5
+    assert results["rejoining_of_upstream_concepts"]["count"] <= 14
+    assert results["multiple_sources_joined"]["count"] <= 2
     assert results["missing_primary_key_tests"]["count"] == 0
 
 

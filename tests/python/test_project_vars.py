@@ -16,7 +16,12 @@ from cx_warehouse.paths import PROJECT_DIR
 # Read with a default on purpose: unset means "derive it" (the system's shape comes
 # from CXW_SOURCES, docs/sources.md; the look-back from CXW_LOOKBACK_DAYS), or a
 # unit-test-only key.
-OPTIONAL = {"callcenter_source", "incremental_lookback_days", "pseudonym_key_for_unit_tests"}
+OPTIONAL = {
+    "callcenter_source",
+    "surveys_source",
+    "incremental_lookback_days",
+    "pseudonym_key_for_unit_tests",
+}
 VAR_CALL = re.compile(r"""\bvar\(\s*['"]([a-z_]+)['"]\s*(,)?""")
 
 
