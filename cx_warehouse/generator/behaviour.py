@@ -51,9 +51,11 @@ EFFECT_DAYS = 180  # how long an experience moves the rate
 PURCHASES_PER_VISIT = 0.75 * 0.22 * 0.55 * 0.75
 LONG_WAIT_SECONDS = 300  # dbt var long_wait_minutes x 60
 REPEAT_CALL_DAYS = 7  # dbt var repeat_call_days
+# Outcomes of an unresolved call (vocab.OUTCOMES: unresolved, abandoned), as the macro
+# is_unresolved_call names them.
+UNRESOLVED_OUTCOMES = (1, 3)
 
 # Calls of real persons with their experiences flagged, as the warehouse flags them.
-# Outcome 1 is unresolved, 3 abandoned (vocab.OUTCOMES).
 CALLS_FLAGGED = f"""
 calls_ordered as (
     select pid, ts, outcome, wait_seconds,
@@ -63,7 +65,7 @@ calls_ordered as (
 calls_flagged as (
     select pid, ts,
         coalesce(ts - previous_ts <= {REPEAT_CALL_DAYS} * 86400, false) as repeat_call,
-        outcome in (1, 3) as unresolved_call,
+        outcome in {UNRESOLVED_OUTCOMES} as unresolved_call,
         wait_seconds > {LONG_WAIT_SECONDS} as long_wait
     from calls_ordered
 )

@@ -9,13 +9,15 @@ with probability (m - FLOOR) / (CAP - FLOOR).
 
 from __future__ import annotations
 
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
-from cx_warehouse.generator import SIMULATION, GenerateConfig, behaviour, parse_faults
+from cx_warehouse.generator import SIMULATION, GenerateConfig, behaviour, parse_faults, vocab
 from cx_warehouse.generator.formats import install_macros
 from cx_warehouse.generator.world import World
 
@@ -101,3 +103,20 @@ def test_no_later_purchases_with_effects_off(tmp_path: Path) -> None:
     before = world.con.execute("select count(*) from sessions").fetchall()[0][0]
     behaviour.add_later_purchases(world)
     assert world.con.execute("select count(*) from sessions").fetchall()[0][0] == before
+
+
+def test_truth_flags_calls_by_the_marts_definitions() -> None:
+    """The truth (behaviour.CALLS_FLAGGED) flags a call as the mart does: the same
+    thresholds as the dbt vars and the same outcomes as the macro is_unresolved_call.
+    A drift here would show as call rows off the truth with nothing wrong in the
+    warehouse (docs/cx-pays.md, "Call rows")."""
+    root = Path(__file__).resolve().parents[2]
+    dbt_vars = yaml.safe_load((root / "dbt_project.yml").read_text())["vars"]
+    assert dbt_vars["repeat_call_days"] == behaviour.REPEAT_CALL_DAYS
+    assert dbt_vars["long_wait_minutes"] * 60 == behaviour.LONG_WAIT_SECONDS
+    macro = (root / "macros" / "is_unresolved_call.sql").read_text()
+    named = re.search(r"in \(([^)]*)\)", macro)
+    assert named is not None, "is_unresolved_call names its outcomes in a list"
+    assert set(re.findall(r"'(\w+)'", named.group(1))) == {
+        vocab.OUTCOMES[i] for i in behaviour.UNRESOLVED_OUTCOMES
+    }
