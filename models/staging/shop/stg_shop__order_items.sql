@@ -81,7 +81,7 @@ final as (
         {{ surrogate_key(['order_id', 'item_index']) }} as order_item_id,
         order_id,
         {{ json_extract_string('item', '$.sku') }} as sku,
-        item_index + 1 as item_number,
+        cast(item_index + 1 as {{ dbt.type_bigint() }}) as item_number,
         {{ dbt.safe_cast(
             json_extract_string('item', '$.quantity'), dbt.type_int()
         ) }} as quantity,
