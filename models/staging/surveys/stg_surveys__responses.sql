@@ -154,20 +154,7 @@ final as (
         {{ unless_erased('respondent_email') }} as respondent_email,
         {{ unless_erased('respondent_phone') }} as respondent_phone,
         file_name,
-        case
-            when score_number is null then 'not_a_number'
-            when
-                score_number != floor(score_number)
-                or min_score is null
-                or score_number < min_score
-                or score_number > max_score
-                then 'out_of_scale'
-        end as score_rejection_reason,
-        cast(
-            case
-                when score_number = floor(score_number) then score_number
-            end as {{ dbt.type_int() }}
-        ) as score,
+        {{ checked_score('score_number', 'min_score', 'max_score') }},
         delivery_count - 1 as duplicate_deliveries,
         is_complete,
         is_erased,

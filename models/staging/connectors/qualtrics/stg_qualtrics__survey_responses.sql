@@ -201,20 +201,7 @@ final as (
                     'survey ' || coalesce(survey_id, '(none)')
                     || ' is not a modelled survey (stg_qualtrics__surveys)'
         end as record_reason,
-        case
-            when score_number is null then 'not_a_number'
-            when
-                score_number != floor(score_number)
-                or min_score is null
-                or score_number < min_score
-                or score_number > max_score
-                then 'out_of_scale'
-        end as score_rejection_reason,
-        cast(
-            case
-                when score_number = floor(score_number) then score_number
-            end as {{ dbt.type_int() }}
-        ) as score,
+        {{ checked_score('score_number', 'min_score', 'max_score') }},
         is_complete,
         is_erased,
         submitted_at,
