@@ -88,7 +88,12 @@ class Build:
 
 
 def generate_into(
-    root: Path, customers: int, days: int, seed: int = 42, faults: str | None = None
+    root: Path,
+    customers: int,
+    days: int,
+    seed: int = 42,
+    faults: str | None = None,
+    cx_effects: bool = True,
 ) -> Generated:
     from cx_warehouse.generator import GenerateConfig, generate, parse_faults
 
@@ -100,6 +105,7 @@ def generate_into(
         landing=root / "landing",
         truth=root / "truth",
         faults=parse_faults(faults),
+        cx_effects=cx_effects,
     )
     rows = generate(config)
     return Generated(landing=config.landing, truth=config.truth, rows=rows)
@@ -205,8 +211,12 @@ def small_build(small_dataset: Generated, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(scope="session")
 def medium_dataset(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     """5000 customers x 90 days with every fault: enough survey answers for the marts
-    and several erased persons (one of them with a comment)."""
-    return generate_into(tmp_path_factory.mktemp("medium"), customers=5000, days=90, faults="all")
+    and several erased persons (one of them with a comment). Fixed purchase rates
+    (``--cx-effects none``): with the CX effects on, this seed has no erased person
+    who commented; the effects have their own tests (test_cx_pays, test_cx_effects)."""
+    return generate_into(
+        tmp_path_factory.mktemp("medium"), customers=5000, days=90, faults="all", cx_effects=False
+    )
 
 
 @pytest.fixture(scope="session")
