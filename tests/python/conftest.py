@@ -8,18 +8,24 @@ temporary folders.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cx_warehouse.dbt import PARSE_CACHE_ENV, DbtResult, build_args, run_dbt
 from cx_warehouse.paths import PROJECT_DIR
 
 LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
+# Hand-made connector tables, one case of each quirk: <connector>.sql makes them in
+# a raw DuckDB file, <connector>.yml gives the dbt vars they build with.
+CONNECTOR_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "connectors"
 # The erasure key the test builds run with, as a daily job should (README).
 ERASURE_KEY = "test-erasure-key-0123456789"
 
@@ -112,14 +118,20 @@ def generate_into(
 
 
 def dbt_build(
-    landing: Path, workdir: Path, *, through_intake: bool = True, unit_tests: bool = False
+    landing: Path,
+    workdir: Path,
+    *,
+    through_intake: bool = True,
+    unit_tests: bool = False,
+    variables: dict | None = None,
 ) -> Build:
     """``dbt build`` on ``landing`` into a warehouse, target and logs under ``workdir``,
     through the intake as ``cxw run`` builds: dbt reads the run's snapshot of the
     landing folder (``<workdir>/landing-snapshot``), whose findings are in the file.
     ``through_intake=False`` builds as a plain dbt run does, on the landing folder.
     dbt's unit tests run only with ``unit_tests=True``: they read static inputs, not
-    the landing data, so one build of the session runs them (``landing_min_build``)."""
+    the landing data, so one build of the session runs them (``landing_min_build``).
+    ``variables`` are dbt vars for the build."""
     from cx_warehouse import intake
 
     warehouse = workdir / "warehouse.duckdb"
@@ -129,8 +141,11 @@ def dbt_build(
         )
         intake.write_intake(warehouse, snapshot)
         landing = snapshot.folder
+    arguments = build_args(unit_tests=unit_tests)
+    if variables:
+        arguments += ["--vars", json.dumps(variables)]
     result = run_dbt(
-        build_args(unit_tests=unit_tests),
+        arguments,
         env={
             "CXW_LANDING": str(landing),
             "CXW_WAREHOUSE": str(warehouse),
@@ -228,3 +243,62 @@ def medium_build(medium_dataset: Generated, tmp_path_factory: pytest.TempPathFac
 def landing_min_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The contract's hand-made example, built with every dbt unit test."""
     return dbt_build(LANDING_MIN, tmp_path_factory.mktemp("landing_min_build"), unit_tests=True)
+
+
+# -- the hand-made connector fixtures ----------------------------------------------------
+
+
+def connector_fixture_vars() -> dict:
+    """The dbt vars of every connector fixture, merged: each names the systems its
+    connector replaces (``<system>_source``) and the connector's settings."""
+    merged: dict = {}
+    for path in sorted(CONNECTOR_FIXTURES.glob("*.yml")):
+        merged.update(yaml.safe_load(path.read_text())["vars"])
+    return merged
+
+
+def landing_without(root: Path, systems: list[str]) -> Path:
+    """A copy of ``landing_min`` under ``root`` without the landing folders of
+    ``systems``: a system on a connector (or none) lands no file."""
+    landing = root / "landing"
+    shutil.copytree(LANDING_MIN, landing)
+    for system in systems:
+        shutil.rmtree(landing / system, ignore_errors=True)
+    return landing
+
+
+def _replaced_systems(variables: dict) -> list[str]:
+    return [name.removesuffix("_source") for name in variables if name.endswith("_source")]
+
+
+@pytest.fixture(scope="session")
+def connector_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """One build of every connector fixture together, as a company with all of them
+    would run: the tables of each ``<connector>.sql`` in one raw file (``CXW_RAW``),
+    each system they replace on its connector and without landing files."""
+    import duckdb
+
+    root = tmp_path_factory.mktemp("connector_fixtures")
+    raw = root / "raw.duckdb"
+    with duckdb.connect(str(raw)) as connection:
+        for path in sorted(CONNECTOR_FIXTURES.glob("*.sql")):
+            connection.execute(path.read_text())
+    variables = connector_fixture_vars()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXW_RAW", str(raw))
+        return dbt_build(
+            landing_without(root, _replaced_systems(variables)), root, variables=variables
+        )
+
+
+@pytest.fixture(scope="session")
+def connectors_none_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """One build of a company without any of the systems the connector fixtures
+    replace (each ``<system>_source: none``): it builds, and the marts say so."""
+    root = tmp_path_factory.mktemp("connectors_none")
+    systems = _replaced_systems(connector_fixture_vars())
+    return dbt_build(
+        landing_without(root, systems),
+        root,
+        variables={f"{system}_source": "none" for system in systems},
+    )

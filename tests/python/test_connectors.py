@@ -1,6 +1,7 @@
 """Connectors (issue 28, docs/sources.md): the call centre from Zendesk Support.
 
-A hand-made raw file holds one case of each Zendesk quirk, with its expected outcome;
+A hand-made raw file (tests/fixtures/connectors/zendesk.sql) holds one case of each
+Zendesk quirk, with its expected outcome;
 a generated seed in both shapes gives the same calls and the same call-driven answers;
 the truth of the fivetran shape is keyed by Zendesk's ticket ids; ``none`` builds
 without a call centre; an unknown setting is a one-line error.
@@ -8,13 +9,12 @@ without a call centre; an unknown setting is a one-line error.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import LANDING_MIN, Build, Generated, dbt_build, generate_into
+from conftest import Build, Generated, dbt_build, generate_into
 from dbt_common.exceptions import DbtRuntimeError
 from test_identity import measure
 
@@ -26,92 +26,18 @@ from cx_warehouse.generator.folders import FolderError, check_folders
 
 pytestmark = pytest.mark.dbt
 
-FIXTURE_TABLES = """
-create schema zendesk;
-create table zendesk."user" (
-    id bigint, name varchar, email varchar, phone varchar, role varchar,
-    created_at timestamp, _fivetran_synced timestamp, _fivetran_deleted boolean
-);
-create table zendesk.ticket (
-    id bigint, requester_id bigint, assignee_id bigint, via_channel varchar,
-    via_source_rel varchar, status varchar, merged_ticket_ids varchar,
-    created_at timestamp, _fivetran_synced timestamp, _fivetran_deleted boolean
-);
-create table zendesk.ticket_field_history (
-    ticket_id bigint, field_name varchar, updated timestamp, value varchar,
-    user_id bigint, _fivetran_synced timestamp
-);
-insert into zendesk."user" values
-    (1, 'Anna Nowak', 'Anna@Example.com', '+48 611 222 333', 'end-user',
-        '2024-01-01', '2024-04-01 06:00', false),
-    (2, 'Agent Smith', 'agent@support.example', null, 'agent',
-        '2023-01-01', '2024-04-01 06:00', false),
-    (3, 'Gone Caller', 'gone@example.com', '600100300', 'end-user',
-        '2024-01-01', '2024-04-01 06:00', true),
-    (4, 'Anonymous caller', null, null, 'end-user',
-        '2024-01-01', '2024-04-01 06:00', false),
-    (5, 'Jan Novak', 'jan.novak@example.cz', '+420 777 123 456', 'end-user',
-        '2024-01-01', '2024-04-01 06:00', false);
--- 10 a call (11 merged into it), 12 from staff, 13 deleted, 14 an email,
--- 15 withheld, 16 no fields, 17 an erased person's call
-insert into zendesk.ticket values
-    (10, 1, 2, 'voice', 'inbound', 'solved', '[11]', '2024-03-01 10:00', '2024-04-01 06:00', false),
-    (11, 1, 2, 'voice', 'inbound', 'closed', null, '2024-03-01 10:00', '2024-04-01 06:00', false),
-    (12, 2, 2, 'voice', 'inbound', 'solved', null, '2024-03-02 10:00', '2024-04-01 06:00', false),
-    (13, 1, 2, 'voice', 'inbound', 'solved', null, '2024-03-03 10:00', '2024-04-01 06:00', true),
-    (14, 1, 2, 'email', null, 'solved', null, '2024-03-04 10:00', '2024-04-01 06:00', false),
-    (15, 4, 2, 'voice', 'inbound', 'solved', null, '2024-03-05 10:00', '2024-04-01 06:00', false),
-    (16, 1, 2, 'voice', 'inbound', 'solved', null, '2024-03-06 10:00', '2024-04-01 06:00', false),
-    (17, 5, 2, 'voice', 'outbound', 'solved', null, '2024-03-07 10:00', '2024-04-01 06:00', false);
-"""
-
-FIELDS = """
-insert into zendesk.ticket_field_history values
-    ({t}, 'queue', '2024-03-01 10:05', 'orders', 2, '2024-04-01 06:00'),
-    ({t}, 'outcome', '2024-03-01 10:04', 'unresolved', 2, '2024-04-01 06:00'),
-    ({t}, 'outcome', '2024-03-01 10:05', 'resolved', 2, '2024-04-01 06:00'),
-    ({t}, 'order_ref', '2024-03-01 10:05', '#A-000123', 2, '2024-04-01 06:00'),
-    ({t}, 'wait_seconds', '2024-03-01 10:05', '37.5', 2, '2024-04-01 06:00'),
-    ({t}, 'talk_seconds', '2024-03-01 10:05', '120', 2, '2024-04-01 06:00'),
-    ({t}, 'priority', '2024-03-01 10:05', 'high', 2, '2024-04-01 06:00')
-"""
-
-
-def _raw_fixture(path: Path) -> Path:
-    with duckdb.connect(str(path)) as connection:
-        connection.execute(FIXTURE_TABLES)
-        for ticket in (10, 11, 12, 13, 15, 17):
-            connection.execute(FIELDS.format(t=ticket))
-    return path
-
-
-def _landing_without_callcenter(root: Path) -> Path:
-    landing = root / "landing"
-    shutil.copytree(LANDING_MIN, landing)
-    shutil.rmtree(landing / "callcenter")
-    return landing
-
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:
     with layers.connect(warehouse) as connection:
         return connection.execute(sql).fetchall()
 
 
-@pytest.fixture(scope="module")
-def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    root = tmp_path_factory.mktemp("zendesk_fixture")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CXW_SOURCES", "fivetran")
-        patch.setenv("CXW_RAW", str(_raw_fixture(root / "raw.duckdb")))
-        return dbt_build(_landing_without_callcenter(root), root)
-
-
-def test_each_zendesk_quirk_has_its_outcome(fixture_build: Build) -> None:
-    assert fixture_build.result.ok, fixture_build.result.reason()
+def test_each_zendesk_quirk_has_its_outcome(connector_build: Build) -> None:
+    assert connector_build.result.ok, connector_build.result.reason()
     tickets = dict(
         (ticket_id, (status, rule))
         for ticket_id, status, rule in _rows(
-            fixture_build.warehouse,
+            connector_build.warehouse,
             "select ticket_id, record_status, record_rule from stg_zendesk__tickets",
         )
     )
@@ -128,7 +54,7 @@ def test_each_zendesk_quirk_has_its_outcome(fixture_build: Build) -> None:
     calls = {
         row[0]: row[1:]
         for row in _rows(
-            fixture_build.warehouse,
+            connector_build.warehouse,
             """
             select call_id, agent_id, caller_number, direction, queue, outcome,
                 order_ref_normalised, wait_seconds::double, is_caller_withheld, is_erased,
@@ -146,16 +72,17 @@ def test_each_zendesk_quirk_has_its_outcome(fixture_build: Build) -> None:
     assert calls["17"][1:3] == (None, "outbound") and calls["17"][8] is True
     assert set(calls) == {"10", "15", "17"}
     # staff are agents, never callers
-    assert _rows(fixture_build.warehouse, "select agent_id from stg_callcenter__agents") == [("2",)]
+    agents = _rows(connector_build.warehouse, "select agent_id from stg_callcenter__agents")
+    assert agents == [("2",)]
 
 
-def test_zendesk_erasure_leaves_nothing_findable(fixture_build: Build) -> None:
-    assert fixture_build.result.ok, fixture_build.result.reason()
+def test_zendesk_erasure_leaves_nothing_findable(connector_build: Build) -> None:
+    assert connector_build.result.ok, connector_build.result.reason()
     assert _rows(
-        fixture_build.warehouse,
+        connector_build.warehouse,
         "select user_name, email, phone, is_erased from stg_zendesk__users where user_id = '5'",
     ) == [(None, None, None, True)]
-    with layers.connect(fixture_build.warehouse) as connection:
+    with layers.connect(connector_build.warehouse) as connection:
         tables = connection.execute(
             "select table_schema, table_name from information_schema.tables"
         ).fetchall()
@@ -168,10 +95,10 @@ def test_zendesk_erasure_leaves_nothing_findable(fixture_build: Build) -> None:
             assert found == 0, f"{schema}.{table} still names the erased person"
 
 
-def test_zendesk_tables_reconcile_and_quarantine(fixture_build: Build) -> None:
-    assert fixture_build.result.ok, fixture_build.result.reason()
+def test_zendesk_tables_reconcile_and_quarantine(connector_build: Build) -> None:
+    assert connector_build.result.ok, connector_build.result.reason()
     rows = _rows(
-        fixture_build.warehouse,
+        connector_build.warehouse,
         """
         select reconciliation_id, landed_rows, modelled_rows, deduplicated_rows,
             excluded_rows, quarantined_rows, is_balanced
@@ -187,7 +114,7 @@ def test_zendesk_tables_reconcile_and_quarantine(fixture_build: Build) -> None:
         ("zendesk.user", 5, 4, 0, 1, 0, True),
     ]
     quarantined = _rows(
-        fixture_build.warehouse,
+        connector_build.warehouse,
         "select source_record_id, rule, file_name from quality_quarantine"
         " where source_system = 'zendesk'",
     )
@@ -197,20 +124,9 @@ def test_zendesk_tables_reconcile_and_quarantine(fixture_build: Build) -> None:
     ]
 
 
-def test_callcenter_none_builds_without_a_call_centre(tmp_path: Path) -> None:
-    result = run_dbt(
-        ["build", "--vars", "{callcenter_source: none}"],
-        env={
-            "CXW_LANDING": str(_landing_without_callcenter(tmp_path)),
-            "CXW_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
-            "CXW_DEV_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
-            "CXW_THREADS": "2",
-        },
-        target_path=tmp_path / "target",
-        log_path=tmp_path / "logs",
-    )
-    assert result.ok, result.reason()
-    warehouse = tmp_path / "warehouse.duckdb"
+def test_callcenter_none_builds_without_a_call_centre(connectors_none_build: Build) -> None:
+    assert connectors_none_build.result.ok, connectors_none_build.result.reason()
+    warehouse = connectors_none_build.warehouse
     assert _rows(warehouse, "select count(*) from stg_callcenter__calls") == [(0,)]
     assert _rows(
         warehouse, "select count(*) from fct_customer_journey where source_system = 'callcenter'"
@@ -397,7 +313,8 @@ def test_raw_file_is_attached_read_only(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("CXW_RAW", str(tmp_path / "missing.duckdb"))
     with pytest.raises(DbtRuntimeError, match="no such DuckDB file"):
         raw_attachment()
-    raw = _raw_fixture(tmp_path / "raw.duckdb")
+    raw = tmp_path / "raw.duckdb"
+    duckdb.connect(str(raw)).close()
     monkeypatch.setenv("CXW_RAW", str(raw))
     attachment = raw_attachment()
     assert attachment is not None

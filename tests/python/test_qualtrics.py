@@ -1,159 +1,29 @@
 """Connectors (issue 28, docs/sources.md): the surveys from Qualtrics.
 
-A hand-made raw file holds one case of each Qualtrics quirk (unfinished, soft-deleted
-and test responses, reminders, unknown and ambiguous surveys, sync time against
-business time, an erased contact), built with one survey configured and one detected
-by its NPS question; each case has its expected outcome.
+A hand-made raw file (tests/fixtures/connectors/qualtrics.sql) holds one case of each
+Qualtrics quirk (unfinished, soft-deleted and test responses, reminders, unknown and
+ambiguous surveys, sync time against business time, an erased contact), built with
+one survey configured and one detected by its NPS question; each case has its expected outcome.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import ERASURE_KEY, LANDING_MIN
+from conftest import Build
 from test_connectors import _rows
 
 from cx_warehouse import layers
-from cx_warehouse.dbt import DbtResult, run_dbt
+from cx_warehouse.dbt import run_dbt
 
 pytestmark = pytest.mark.dbt
 
-FIXTURE = """
-create schema qualtrics;
-create table qualtrics.survey (
-    id varchar, survey_name varchar, _fivetran_synced timestamp, _fivetran_deleted boolean
-);
-create table qualtrics.question (
-    id varchar, survey_id varchar, question_type varchar, _fivetran_deleted boolean
-);
-create table qualtrics.distribution (
-    id varchar, survey_link_survey_id varchar, request_type varchar,
-    header_from_email varchar, send_date timestamp, _fivetran_synced timestamp,
-    _fivetran_deleted boolean
-);
-create table qualtrics.distribution_contact (
-    distribution_id varchar, contact_id varchar, response_id varchar,
-    sent_at timestamp, _fivetran_synced timestamp
-);
-create table qualtrics.directory_contact (
-    id varchar, email varchar, phone varchar, _fivetran_synced timestamp
-);
-create table qualtrics.survey_response (
-    id varchar, survey_id varchar, distribution_channel varchar, finished boolean,
-    progress integer, recipient_email varchar, user_language varchar,
-    end_date timestamp, recorded_date timestamp, _fivetran_synced timestamp,
-    _fivetran_deleted boolean
-);
-create table qualtrics.question_response (
-    response_id varchar, question_id varchar, value varchar, _fivetran_synced timestamp
-);
--- SV_NPS detected by its NPS question, SV_CSAT configured, SV_OLD deleted,
--- SV_FORM has no NPS question, SV_TWO has two
-insert into qualtrics.survey values
-    ('SV_NPS', 'Relationship NPS', '2024-04-01 06:00', false),
-    ('SV_CSAT', 'Delivery CSAT', '2024-04-01 06:00', false),
-    ('SV_OLD', 'Old survey', '2024-04-01 06:00', true),
-    ('SV_FORM', 'Contact form', '2024-04-01 06:00', false),
-    ('SV_TWO', 'Two NPS', '2024-04-01 06:00', false);
-insert into qualtrics.question values
-    ('QID1', 'SV_NPS', 'NPS', false), ('QID9', 'SV_NPS', 'TE', false),
-    ('QID2', 'SV_CSAT', 'MC', false), ('QID3', 'SV_CSAT', 'TE', false),
-    ('QID4', 'SV_FORM', 'TE', false),
-    ('QID5', 'SV_TWO', 'NPS', false), ('QID6', 'SV_TWO', 'NPS', false);
--- D1 an email invite, D2 an sms invite, D3 a reminder, D4 deleted, D5 unknown survey
-insert into qualtrics.distribution values
-    ('D1', 'SV_NPS', 'Invite', 'cx@shop.example', '2024-03-01 08:00', '2024-04-01 06:00', false),
-    ('D2', 'SV_CSAT', 'Invite', null, '2024-03-01 08:00', '2024-04-01 06:00', false),
-    ('D3', 'SV_NPS', 'Reminder', 'cx@shop.example', '2024-03-05 08:00', '2024-04-01 06:00', false),
-    ('D4', 'SV_NPS', 'Invite', 'cx@shop.example', '2024-03-01 08:00', '2024-04-01 06:00', true),
-    ('D5', 'SV_FORM', 'Invite', 'cx@shop.example', '2024-03-01 08:00', '2024-04-01 06:00', false);
-insert into qualtrics.directory_contact values
-    ('C1', ' Anna@Example.com ', '+48 611 222 333', '2024-04-01 06:00'),
-    ('C2', 'Jan.Novak@Example.cz', '+420 777 123 456', '2024-04-01 06:00'),
-    ('C3', 'form@example.com', null, '2024-04-01 06:00');
-insert into qualtrics.distribution_contact values
-    ('D1', 'C1', 'R1', '2024-03-01 08:01', '2024-04-01 06:00'),
-    ('D1', 'C2', 'R2', null, '2024-04-01 06:00'),
-    ('D2', 'C1', 'R3', '2024-03-01 08:02', '2024-04-01 06:00'),
-    ('D3', 'C1', null, '2024-03-05 08:01', '2024-04-01 06:00'),
-    ('D4', 'C1', null, '2024-03-01 08:01', '2024-04-01 06:00'),
-    ('D5', 'C3', 'R7', '2024-03-01 08:01', '2024-04-01 06:00');
--- R1 complete, R2 an erased person's, R3 csat with a comment, R4 unfinished,
--- R5 a preview, R6 deleted, R7 unknown survey, R8 anonymous link, out of scale,
--- no end_date
-insert into qualtrics.survey_response values
-    ('R1', 'SV_NPS', 'email', true, 100, 'anna@example.com', 'PL',
-        '2024-03-01 10:00', '2024-03-01 10:00:05', '2024-04-01 06:00', false),
-    ('R2', 'SV_NPS', 'email', true, 100, 'Jan.Novak@Example.cz', 'CS',
-        '2024-03-02 10:00', '2024-03-02 10:00:05', '2024-04-01 06:00', false),
-    ('R3', 'SV_CSAT', 'sms', true, 100, 'anna@example.com', 'EN-GB',
-        '2024-03-03 10:00', '2024-03-03 10:00:05', '2024-04-01 06:00', false),
-    ('R4', 'SV_NPS', 'email', false, 40, 'anna@example.com', 'PL',
-        null, '2024-03-04 10:00', '2024-04-01 06:00', false),
-    ('R5', 'SV_NPS', 'preview', true, 100, null, 'EN',
-        '2024-03-05 10:00', '2024-03-05 10:00', '2024-04-01 06:00', false),
-    ('R6', 'SV_NPS', 'email', true, 100, 'anna@example.com', 'PL',
-        '2024-03-06 10:00', '2024-03-06 10:00', '2024-04-01 06:00', true),
-    ('R7', 'SV_FORM', 'email', true, 100, 'form@example.com', 'PL',
-        '2024-03-07 10:00', '2024-03-07 10:00', '2024-04-01 06:00', false),
-    ('R8', 'SV_NPS', 'anonymous', true, 100, null, 'PL',
-        null, '2024-03-08 10:00', '2024-04-01 06:00', false);
-create table qualtrics.survey_embedded_data (
-    import_id varchar, key varchar, response_id varchar, value varchar,
-    _fivetran_synced timestamp
-);
-insert into qualtrics.survey_embedded_data values
-    ('I1', 'trigger_ref', 'R3', 'A-0000123', '2024-04-01 06:00'),
-    ('I2', 'campaign', 'R3', 'spring', '2024-04-01 06:00');
-insert into qualtrics.question_response values
-    ('R1', 'QID1', '8', '2024-03-01 10:00'), ('R1', 'QID1', '9', '2024-04-01 06:00'),
-    ('R1', 'QID9', 'fine', '2024-04-01 06:00'),
-    ('R2', 'QID1', '10', '2024-04-01 06:00'),
-    ('R3', 'QID2', ' 4 ', '2024-04-01 06:00'),
-    ('R3', 'QID3', 'Szybko, zadzwoń 600 100 200', '2024-04-01 06:00'),
-    ('R4', 'QID1', '3', '2024-04-01 06:00'), ('R5', 'QID1', '10', '2024-04-01 06:00'),
-    ('R6', 'QID1', '0', '2024-04-01 06:00'), ('R7', 'QID4', 'hello', '2024-04-01 06:00'),
-    ('R8', 'QID1', '11', '2024-04-01 06:00');
-"""
-
-SURVEYS = (
-    "{surveys_source: qualtrics, qualtrics_surveys: {SV_CSAT: {survey_type: csat,"
-    " score_question_id: QID2, comment_question_id: QID3, trigger_type: order_delivered}}}"
-)
-
-
-def _build(root: Path, variables: str, raw: Path | None) -> DbtResult:
-    landing = root / "landing"
-    shutil.copytree(LANDING_MIN, landing)
-    shutil.rmtree(landing / "surveys")
-    env = {
-        "CXW_LANDING": str(landing),
-        "CXW_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "CXW_DEV_WAREHOUSE": str(root / "warehouse.duckdb"),
-        "CXW_THREADS": "2",
-        "CXW_ERASURE_KEY": ERASURE_KEY,
-    }
-    if raw is not None:
-        env["CXW_RAW"] = str(raw)
-    return run_dbt(
-        ["build", "--vars", variables],
-        env=env,
-        target_path=root / "target",
-        log_path=root / "logs",
-    )
-
 
 @pytest.fixture(scope="module")
-def qualtrics_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("qualtrics_fixture")
-    with duckdb.connect(str(root / "raw.duckdb")) as connection:
-        connection.execute(FIXTURE)
-    result = _build(root, SURVEYS, root / "raw.duckdb")
-    assert result.ok, result.reason()
-    return root / "warehouse.duckdb"
+def qualtrics_build(connector_build: Build) -> Path:
+    assert connector_build.result.ok, connector_build.result.reason()
+    return connector_build.warehouse
 
 
 def _outcomes(warehouse: Path, model: str, key: str) -> dict[str, tuple]:
@@ -297,10 +167,9 @@ def test_qualtrics_tables_reconcile_and_quarantine(qualtrics_build: Path) -> Non
     ]
 
 
-def test_surveys_none_builds_without_a_survey_platform(tmp_path: Path) -> None:
-    result = _build(tmp_path, "{surveys_source: none}", None)
-    assert result.ok, result.reason()
-    warehouse = tmp_path / "warehouse.duckdb"
+def test_surveys_none_builds_without_a_survey_platform(connectors_none_build: Build) -> None:
+    assert connectors_none_build.result.ok, connectors_none_build.result.reason()
+    warehouse = connectors_none_build.warehouse
     assert _rows(warehouse, "select count(*) from stg_surveys__responses") == [(0,)]
     assert _rows(warehouse, "select count(*) from stg_surveys__invitations") == [(0,)]
     assert _rows(
