@@ -257,18 +257,62 @@ def connector_fixture_vars() -> dict:
     return merged
 
 
-def landing_without(root: Path, systems: list[str]) -> Path:
-    """A copy of ``landing_min`` under ``root`` without the landing folders of
-    ``systems``: a system on a connector (or none) lands no file."""
+def landing_without(root: Path, folders: list[str]) -> Path:
+    """A copy of ``landing_min`` under ``root`` without ``folders`` (``callcenter``,
+    ``shop/events``): a system on a connector (or none) lands no file."""
     landing = root / "landing"
     shutil.copytree(LANDING_MIN, landing)
-    for system in systems:
-        shutil.rmtree(landing / system, ignore_errors=True)
+    for folder in folders:
+        shutil.rmtree(landing / folder, ignore_errors=True)
     return landing
 
 
 def _replaced_systems(variables: dict) -> list[str]:
     return [name.removesuffix("_source") for name in variables if name.endswith("_source")]
+
+
+def _replaced_landing() -> list[str]:
+    """The landing folders the connector fixtures replace: each ``<connector>.yml``'s
+    ``landing`` list (e.g. ``[shop/events]``), else the folders of the systems it
+    names in its vars."""
+    folders: list[str] = []
+    for path in sorted(CONNECTOR_FIXTURES.glob("*.yml")):
+        fixture = yaml.safe_load(path.read_text())
+        folders += fixture.get("landing", _replaced_systems(fixture["vars"]))
+    return folders
+
+
+@pytest.fixture(scope="session")
+def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generated, Build]]:
+    """One seed (400 customers x 60 days, no faults) generated and built in both shapes:
+    ``landing`` files, and ``fivetran`` (every connector the generator writes, in one
+    raw file, under ``CXW_SOURCES=fivetran``). The connector tests compare the two."""
+    from cx_warehouse.generator import GenerateConfig, generate, parse_faults
+
+    landing_root = tmp_path_factory.mktemp("shape_landing")
+    landing = generate_into(landing_root, customers=400, days=60)
+    fivetran_root = tmp_path_factory.mktemp("shape_fivetran")
+    config = GenerateConfig(
+        customers=400,
+        days=60,
+        start=date(2025, 1, 1),
+        seed=42,
+        landing=fivetran_root / "landing",
+        truth=fivetran_root / "truth",
+        faults=parse_faults(None),
+        shape="fivetran",
+        raw=fivetran_root / "raw.duckdb",
+    )
+    rows = generate(config)
+    fivetran = Generated(landing=config.landing, truth=config.truth, rows=rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXW_SOURCES", "fivetran")
+        patch.setenv("CXW_RAW", str(config.raw))
+        fivetran_build = dbt_build(fivetran.landing, fivetran_root / "build")
+    return {
+        "landing": (landing, dbt_build(landing.landing, landing_root / "build")),
+        "fivetran": (fivetran, fivetran_build),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -283,11 +327,10 @@ def connector_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     with duckdb.connect(str(raw)) as connection:
         for path in sorted(CONNECTOR_FIXTURES.glob("*.sql")):
             connection.execute(path.read_text())
-    variables = connector_fixture_vars()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CXW_RAW", str(raw))
         return dbt_build(
-            landing_without(root, _replaced_systems(variables)), root, variables=variables
+            landing_without(root, _replaced_landing()), root, variables=connector_fixture_vars()
         )
 
 
@@ -298,7 +341,7 @@ def connectors_none_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = tmp_path_factory.mktemp("connectors_none")
     systems = _replaced_systems(connector_fixture_vars())
     return dbt_build(
-        landing_without(root, systems),
+        landing_without(root, _replaced_landing()),
         root,
         variables={f"{system}_source": "none" for system in systems},
     )

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Build, Generated, dbt_build, generate_into
+from conftest import Build, Generated
 from dbt_common.exceptions import DbtRuntimeError
 from test_identity import measure
 
 from cx_warehouse import layers
 from cx_warehouse.dbt import run_dbt
 from cx_warehouse.duckdb_plugin import raw_attachment
-from cx_warehouse.generator import ConfigError, GenerateConfig, generate, parse_faults
+from cx_warehouse.generator import ConfigError, GenerateConfig
 from cx_warehouse.generator.folders import FolderError, check_folders
 
 pytestmark = pytest.mark.dbt
@@ -158,34 +158,6 @@ def test_an_unknown_source_is_a_one_line_error(
 
 
 # -- one seed, both shapes ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generated, Build]]:
-    landing_root = tmp_path_factory.mktemp("shape_landing")
-    landing = generate_into(landing_root, customers=400, days=60)
-    fivetran_root = tmp_path_factory.mktemp("shape_fivetran")
-    config = GenerateConfig(
-        customers=400,
-        days=60,
-        start=date(2025, 1, 1),
-        seed=42,
-        landing=fivetran_root / "landing",
-        truth=fivetran_root / "truth",
-        faults=parse_faults(None),
-        shape="fivetran",
-        raw=fivetran_root / "raw.duckdb",
-    )
-    rows = generate(config)
-    fivetran = Generated(landing=config.landing, truth=config.truth, rows=rows)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CXW_SOURCES", "fivetran")
-        patch.setenv("CXW_RAW", str(config.raw))
-        fivetran_build = dbt_build(fivetran.landing, fivetran_root / "build")
-    return {
-        "landing": (landing, dbt_build(landing.landing, landing_root / "build")),
-        "fivetran": (fivetran, fivetran_build),
-    }
 
 
 CALL_FACTS = """
