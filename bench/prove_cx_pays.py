@@ -4,8 +4,9 @@ For each seed: generate ``--customers`` x ``--days`` with CX effects on (and, wi
 ``--off-seeds``, with ``--cx-effects none``), build the outcome marts with dbt (dev
 target, a warehouse of its own under ``--workdir``), and compare each difference the
 marts give over the whole period (month null) with the true one the generator wrote
-(``truth/cx_outcomes.parquet``): is the truth inside the mart's 95 % interval? With
-effects off: how many differences are significant (about 5 % by chance)?
+(``truth/cx_outcomes.parquet``), for the repurchase share and the revenue per
+customer: is the truth inside the mart's 95 % interval? With effects off: how many
+differences are significant (about 5 % by chance)?
 
     python bench/prove_cx_pays.py --customers 20000 --seeds 1
     python bench/prove_cx_pays.py --customers 100000 --seeds 1,2,3 --off-seeds 1
@@ -48,6 +49,7 @@ def mart_columns() -> str:
     columns = ["customers"]
     for w in WINDOWS:
         share = f"repurchase_share_{w}"
+        revenue = f"revenue_per_customer_{w}_pln"
         columns += [
             f"{share}_difference as difference_{w}",
             f"{share}_difference_margin_of_error as margin_{w}",
@@ -55,6 +57,9 @@ def mart_columns() -> str:
             f"{share}_adjusted_difference as adjusted_{w}",
             f"{share}_adjusted_difference_margin_of_error as adjusted_margin_{w}",
             f"is_{share}_adjusted_difference_significant as adjusted_significant_{w}",
+            f"{revenue}_difference as revenue_difference_{w}",
+            f"{revenue}_difference_margin_of_error as revenue_margin_{w}",
+            f"is_{revenue}_difference_significant as revenue_significant_{w}",
         ]
     return ", ".join(columns)
 
@@ -91,7 +96,12 @@ def build(workdir: Path, seed: int, customers: int, days: int, effects: bool) ->
         f"""
         with mart as ({MART_ROWS.format(columns=mart_columns())}),
         truth as (select * from read_parquet('{truth / "cx_outcomes.parquet"}'))
-        select mart.*, {", ".join(f"truth.true_difference_{w}" for w in WINDOWS)}
+        select mart.*,
+            {
+            ", ".join(
+                f"truth.true_difference_{w}, truth.true_revenue_difference_{w}_pln" for w in WINDOWS
+            )
+        }
         from mart
         inner join truth
             on truth.kind = mart.kind and truth.topic = mart.topic
@@ -111,7 +121,8 @@ def build(workdir: Path, seed: int, customers: int, days: int, effects: bool) ->
 
 
 def summarise(run: dict) -> dict:
-    inside = total = significant = adjusted_significant = 0
+    """Print the run's comparisons and count them: the repurchase share (points; raw and
+    stratified) and the revenue per customer (PLN), each difference against the truth."""
     label = "on" if run["effects"] else "off"
     print(
         f"\nseed {run['seed']}, effects {label} (generate {run['generate_s']} s, build "
@@ -119,45 +130,56 @@ def summarise(run: dict) -> dict:
     )
     print(
         f"{'comparison':32} {'win':>4} {'true':>7} {'mart':>7} {'+-':>6} {'in?':>4} "
-        f"{'adjusted':>9} {'+-':>6}"
+        f"{'adjusted':>9} {'+-':>6} | {'true PLN':>9} {'mart PLN':>9} {'+-':>7} {'in?':>4}"
     )
+    counts = dict.fromkeys(
+        ("compared", "inside", "significant", "adjusted_significant", "revenue_compared",
+         "revenue_inside", "revenue_significant"), 0
+    )  # fmt: skip
     for row in run["rows"]:
         name = f"{row['kind']}:{row['topic']}" + (
             f":{row['score_class']}" if row["score_class"] else ""
         )
         for w in WINDOWS:
             true, mart, margin = (
-                row[f"true_difference_{w}"],
-                row[f"difference_{w}"],
-                row[f"margin_{w}"],
+                row[f"{k}_{w}"] for k in ("true_difference", "difference", "margin")
             )
             if true is None or mart is None or margin is None:
                 continue
-            total += 1
             hit = abs(mart - true) <= margin
-            inside += hit
-            significant += bool(row[f"significant_{w}"])
-            adjusted_significant += bool(row[f"adjusted_significant_{w}"])
-            adjusted = row[f"adjusted_{w}"]
-            adjusted_margin = row[f"adjusted_margin_{w}"]
-            print(
+            counts["compared"] += 1
+            counts["inside"] += hit
+            counts["significant"] += bool(row[f"significant_{w}"])
+            counts["adjusted_significant"] += bool(row[f"adjusted_significant_{w}"])
+            line = (
                 f"{name:32} {w:>4} {true:7.2f} {mart:7.2f} {margin:6.2f} "
-                f"{'yes' if hit else 'NO':>4} "
-                f"{adjusted if adjusted is not None else float('nan'):9.2f} "
-                f"{adjusted_margin if adjusted_margin is not None else float('nan'):6.2f}"
+                f"{'yes' if hit else 'NO':>4} {_number(row[f'adjusted_{w}'], 9)} "
+                f"{_number(row[f'adjusted_margin_{w}'], 6)}"
             )
+            revenue = [row[f"{k}_{w}"] for k in ("revenue_difference", "revenue_margin")]
+            true_revenue = row[f"true_revenue_difference_{w}_pln"]
+            if None not in revenue and true_revenue is not None:
+                revenue_hit = abs(revenue[0] - true_revenue) <= revenue[1]
+                counts["revenue_compared"] += 1
+                counts["revenue_inside"] += revenue_hit
+                counts["revenue_significant"] += bool(row[f"revenue_significant_{w}"])
+                line += (
+                    f" | {true_revenue:9.2f} {revenue[0]:9.2f} {revenue[1]:7.2f} "
+                    f"{'yes' if revenue_hit else 'NO':>4}"
+                )
+            print(line)
     print(
-        f"true inside the 95 % interval: {inside} of {total}; significant raw "
-        f"differences: {significant}, adjusted: {adjusted_significant}"
+        f"repurchase share: true inside the 95 % interval {counts['inside']} of "
+        f"{counts['compared']}; significant raw {counts['significant']}, adjusted "
+        f"{counts['adjusted_significant']}. Revenue per customer: true inside "
+        f"{counts['revenue_inside']} of {counts['revenue_compared']}; significant "
+        f"{counts['revenue_significant']}"
     )
-    return {
-        "seed": run["seed"],
-        "effects": label,
-        "compared": total,
-        "inside": inside,
-        "significant": significant,
-        "adjusted_significant": adjusted_significant,
-    }
+    return {"seed": run["seed"], "effects": label, **counts}
+
+
+def _number(value: float | None, width: int) -> str:
+    return f"{value if value is not None else float('nan'):{width}.2f}"
 
 
 def main() -> None:
@@ -195,9 +217,11 @@ def main() -> None:
     print("\nsummary")
     for s in summaries:
         print(
-            f"seed {s['seed']} effects {s['effects']}: {s['inside']} of {s['compared']} true "
-            f"differences inside the interval; {s['significant']} significant raw, "
-            f"{s['adjusted_significant']} adjusted"
+            f"seed {s['seed']} effects {s['effects']}: repurchase share {s['inside']} of "
+            f"{s['compared']} true differences inside the interval ({s['significant']} "
+            f"significant raw, {s['adjusted_significant']} adjusted); revenue per customer "
+            f"{s['revenue_inside']} of {s['revenue_compared']} ({s['revenue_significant']} "
+            "significant)"
         )
 
 

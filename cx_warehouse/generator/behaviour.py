@@ -228,27 +228,42 @@ qualify row_number() over (
 
 def true_outcomes_sql(counted_responses: str, end_ts: int) -> str:
     """Per experience (exposed against not) and survey class (against the best class of
-    its survey), over the whole period: customers and the share who ordered again
-    within each window, counting only windows complete before ``end_ts``, and the true
-    difference. What ``mart_experience_outcomes`` and ``mart_cx_outcomes`` estimate."""
+    its survey), over the whole period: customers, the share who ordered again within
+    each window and the revenue per customer of those orders (PLN, the items at their
+    catalogue price), counting only windows complete before ``end_ts``, and the true
+    differences. What ``mart_experience_outcomes`` and ``mart_cx_outcomes`` estimate."""
     windows = ",\n".join(
         f"""count(*) filter (where ts + {w} * 86400 <= {end_ts}) as customers_{w}d,
         count(*) filter (where ts + {w} * 86400 <= {end_ts} and exists (
             select 1 from orders as o
             where o.pid = ev.pid and o.placed_ts > ev.ts and o.placed_ts <= ev.ts + {w} * 86400
-        )) as repurchased_{w}d"""
+        )) as repurchased_{w}d,
+        sum((
+            select coalesce(sum(v.value_pln), 0) from order_values as v
+            where v.pid = ev.pid and v.placed_ts > ev.ts and v.placed_ts <= ev.ts + {w} * 86400
+        )) filter (where ts + {w} * 86400 <= {end_ts}) as revenue_{w}d_pln"""
         for w in WINDOWS
     )
     shares = ",\n".join(
-        f"100.0 * repurchased_{w}d / nullif(customers_{w}d, 0) as repurchase_share_{w}d"
+        f"""100.0 * repurchased_{w}d / nullif(customers_{w}d, 0) as repurchase_share_{w}d,
+        revenue_{w}d_pln / nullif(customers_{w}d, 0) as revenue_per_customer_{w}d_pln"""
         for w in WINDOWS
     )
     differences = ",\n".join(
-        f"g.repurchase_share_{w}d - b.repurchase_share_{w}d as true_difference_{w}d"
+        f"""g.repurchase_share_{w}d - b.repurchase_share_{w}d as true_difference_{w}d,
+        g.revenue_per_customer_{w}d_pln - b.revenue_per_customer_{w}d_pln
+            as true_revenue_difference_{w}d_pln"""
         for w in WINDOWS
     )
     return f"""
     with ev as ({INDEX_EVENTS.replace("{counted}", counted_responses)}),
+    order_values as (
+        select o.pid, o.placed_ts, sum(i.quantity * k.price_pln) as value_pln
+        from orders as o
+        inner join order_items as i on i.order_no = o.order_no
+        inner join catalog as k on k.sku_idx = i.sku_idx
+        group by all
+    ),
     groups as (
         select kind, subject, is_exposed, count(*) as customers, {windows}
         from ev group by all
@@ -267,7 +282,12 @@ def true_outcomes_sql(counted_responses: str, end_ts: int) -> str:
             or score_class in ('promoter', 'satisfied', 'low_effort')
     )
     select g.kind, g.topic, g.score_class, g.is_exposed, g.customers,
-        {", ".join(f"g.customers_{w}d, g.repurchase_share_{w}d" for w in WINDOWS)},
+        {
+        ", ".join(
+            f"g.customers_{w}d, g.repurchase_share_{w}d, g.revenue_per_customer_{w}d_pln"
+            for w in WINDOWS
+        )
+    },
         {differences}
     from rates as g
     inner join reference as b on b.kind = g.kind and b.topic = g.topic

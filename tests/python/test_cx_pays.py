@@ -53,7 +53,9 @@ def _compared(warehouse: Path, truth: Path) -> list[dict]:
     """The marts' differences over the whole period beside the true ones."""
     columns = ", ".join(
         f"repurchase_share_{w}_difference as difference_{w}, "
-        f"repurchase_share_{w}_difference_margin_of_error as margin_{w}"
+        f"repurchase_share_{w}_difference_margin_of_error as margin_{w}, "
+        f"revenue_per_customer_{w}_pln_difference as revenue_difference_{w}, "
+        f"revenue_per_customer_{w}_pln_difference_margin_of_error as revenue_margin_{w}"
         for w in WINDOWS
     )
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -67,7 +69,13 @@ def _compared(warehouse: Path, truth: Path) -> list[dict]:
                 from marts.mart_experience_outcomes
                 where month is null and not is_reference_group
             )
-            select mart.*, {", ".join(f"t.true_difference_{w}" for w in WINDOWS)}
+            select mart.*, {
+                ", ".join(
+                    f"t.true_difference_{w}, t.true_revenue_difference_{w}_pln"
+                    f" as true_revenue_difference_{w}"
+                    for w in WINDOWS
+                )
+            }
             from mart
             inner join read_parquet('{truth / "cx_outcomes.parquet"}') as t
                 on t.kind = mart.kind and t.topic = mart.topic
@@ -78,16 +86,19 @@ def _compared(warehouse: Path, truth: Path) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def test_effects_on_directions_recovered(dataset: Generated, warehouse: Path) -> None:
+@pytest.mark.parametrize("measure", ["", "revenue_"], ids=["repurchase_share", "revenue"])
+def test_effects_on_directions_recovered(dataset: Generated, warehouse: Path, measure: str) -> None:
     """Every true difference clearly away from 0 has the mart's sign, and the truth lies
-    inside the mart's 95 % interval for nearly every comparison."""
+    inside the mart's 95 % interval for nearly every comparison: the share who ordered
+    again (points) and the revenue per customer (PLN)."""
     rows = _compared(warehouse, dataset.truth)
     assert len(rows) == 9, "5 experiences and 4 score classes below the best"
     inside = total = clear = 0
     for row in rows:
         for w in WINDOWS:
             true, mart, margin = (
-                row[f"{k}_{w}"] for k in ("true_difference", "difference", "margin")
+                row[f"{k}_{w}"]
+                for k in (f"true_{measure}difference", f"{measure}difference", f"{measure}margin")
             )
             if true is None or mart is None:
                 continue
