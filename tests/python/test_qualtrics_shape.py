@@ -248,3 +248,37 @@ def test_a_survey_missing_from_the_var_is_a_one_line_error(
     with pytest.raises(ConfigError, match=r"^qualtrics_surveys in dbt_project.yml names no"
                        r" survey for ces call_completed$"):  # fmt: skip
         generate(config, progress=False)
+
+
+def test_qualtrics_tables_are_deterministic(tmp_path: Path) -> None:
+    """Same seed and scale, the same Qualtrics rows and the same truth."""
+    from datetime import date
+
+    from cx_warehouse.generator import GenerateConfig, generate
+
+    tables = []
+    for run in ("first", "second"):
+        config = GenerateConfig(
+            customers=200,
+            days=20,
+            start=date(2025, 1, 1),
+            seed=7,
+            landing=tmp_path / run / "landing",
+            truth=tmp_path / run / "truth",
+            shape="fivetran",
+            raw=tmp_path / run / "raw.duckdb",
+        )
+        rows = generate(config, progress=False)
+        with duckdb.connect(str(config.raw), read_only=True) as raw:
+            tables.append(
+                {
+                    table: raw.execute(f"select * from qualtrics.{table}").fetchall()
+                    for table in qualtrics.TABLES
+                }
+            )
+        assert all(rows[f"qualtrics/{table}"] == len(tables[-1][table]) for table in tables[-1])
+    assert tables[0]["survey_response"], "the seed should answer surveys"
+    assert tables[0] == tables[1]
+    for truth in ("record_owners", "survey_responses"):
+        first = (tmp_path / "first" / "truth" / f"{truth}.parquet").read_bytes()
+        assert first == (tmp_path / "second" / "truth" / f"{truth}.parquet").read_bytes()
