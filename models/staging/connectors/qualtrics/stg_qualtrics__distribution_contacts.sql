@@ -59,7 +59,9 @@ trigger_refs as (
 
     {#- what triggered the survey, as the response's embedded data says:
         known for an answered invitation only -#}
-    {{ qualtrics_embedded_data(var('qualtrics_trigger_ref_key'), 'trigger_ref') }}
+    {{ qualtrics_embedded_data(
+        var('qualtrics_trigger_ref_key'), 'trigger_ref'
+    ) }}
 
 ),
 
