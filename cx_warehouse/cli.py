@@ -377,7 +377,10 @@ def _generate(config: GenerateConfig, flags: dict[str, str]) -> tuple[dict[str, 
         config.landing,
     )
     started = time.perf_counter()
-    rows = generate_landing(config)
+    try:
+        rows = generate_landing(config)
+    except ConfigError as error:  # a setting only the generation can check
+        raise UsageError(str(error)) from None
     return rows, time.perf_counter() - started
 
 

@@ -39,13 +39,19 @@ class Entity:
 
 
 @cache
-def contract_entities() -> dict[tuple[str, str], Entity]:
-    """The landing contract's entities, from ``var landing_entities`` (dbt_project.yml)."""
+def project_vars() -> dict:
+    """The dbt vars ``dbt_project.yml`` declares, with their values there."""
     import yaml
 
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return project["vars"]
+
+
+@cache
+def contract_entities() -> dict[tuple[str, str], Entity]:
+    """The landing contract's entities, from ``var landing_entities`` (dbt_project.yml)."""
     entities = {}
-    for spec in project["vars"]["landing_entities"]:
+    for spec in project_vars()["landing_entities"]:
         entity = Entity(
             system=spec["system"],
             entity=spec["entity"],

@@ -11,8 +11,7 @@
         its var only. -#}
     {%- set connectors = system_connectors() -%}
     {%- set built = ['zendesk', 'qualtrics'] -%}
-    {#- qualtrics: cxw generate --shape fivetran does not write it yet -#}
-    {%- set in_shape = ['zendesk'] -%}
+    {%- set in_shape = ['zendesk', 'qualtrics'] -%}
     {%- if system not in connectors -%}
         {{ exceptions.raise_compiler_error(
             "staging_source: unknown system '" ~ system ~ "'; known: "

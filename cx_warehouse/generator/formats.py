@@ -13,6 +13,11 @@ def install_macros(world: World) -> None:
         if world.config.shape == "landing"
         else "(call_no + 1)::varchar"
     )
+    response_id = (
+        "'RS' || lpad((response_no + 1)::varchar, 9, '0')"
+        if world.config.shape == "landing"
+        else "'R_' || lpad((response_no + 1)::varchar, 15, '0')"
+    )
     world.con.execute(
         f"""
         -- a deterministic uniform number in [0, 1) per (key, salt): same seed, same draw
@@ -67,6 +72,8 @@ def install_macros(world: World) -> None:
             end;
         -- a call's id as its system names it: the telephony export's, or Zendesk's ticket id
         create or replace macro call_record_id(call_no) as {call_id};
+        -- a survey response's id: the survey platform export's, or Qualtrics' response id
+        create or replace macro response_record_id(response_no) as {response_id};
         create or replace macro csv_bool(b) as case when b then 'true' else 'false' end;
         create or replace macro money(x) as printf('%.2f', x);
         """

@@ -485,7 +485,7 @@ def invitations() -> TextEntity:
     return text_entity("surveys", "invitations", fields, sql)
 
 
-RESPONSE_ID = "'RS' || lpad((r.response_no + 1)::varchar, 9, '0')"
+RESPONSE_ID = "response_record_id(r.response_no)"
 SCORE_JSON = """
     case
         when not r.is_complete and r.response_no % 2 = 0 then 'null'
@@ -500,23 +500,44 @@ SCORE_JSON = """
 """
 
 
+# A response's comment: a phrase of its language for its sentiment and topic (the
+# CTE PHRASES gives ``ph``); the same text in every shape (connectors/qualtrics.py).
+SENTIMENT = """
+    case
+        when r.survey_type = 0
+            then case when r.score <= 6 then 0 when r.score <= 8 then 1 else 2 end
+        when r.survey_type = 1
+            then case when r.score <= 2 then 0 when r.score = 3 then 1 else 2 end
+        else case when r.score <= 3 then 0 when r.score = 4 then 1 else 2 end
+    end
+"""
+COMMENT_TEXT = f"ph.name[({SENTIMENT}) * 6 + r.topic + 1]"
+PHRASES = """
+    phrases as (
+        select language_i, list(name order by i) as name from v_phrases group by 1
+    )
+"""
+# The store a response is about: its store_purchase invitation's, or a walk-up's till.
+RESPONSE_STORES = """
+    response_stores as (
+        select r.response_no, coalesce(ct.store_no, t.store_no) as store_no
+        from responses as r
+        left join contacts as ct on ct.invitation_no = r.invitation_no
+        left join transactions as t on t.receipt_no = r.store_receipt_no
+    )
+"""
+# Whether a response names its respondent (a walk-up who does gives the person's email).
+KNOWN_RESPONDENT = "r.respondent_known and r.pid >= 0"
+
+
 def responses() -> TextEntity:
-    sentiment = """
-        case
-            when r.survey_type = 0
-                then case when r.score <= 6 then 0 when r.score <= 8 then 1 else 2 end
-            when r.survey_type = 1
-                then case when r.score <= 2 then 0 when r.score = 3 then 1 else 2 end
-            else case when r.score <= 3 then 0 when r.score = 4 then 1 else 2 end
-        end
-    """
-    known = "r.respondent_known and r.pid >= 0"
+    known = KNOWN_RESPONDENT
     fields = {
         "response_id": RESPONSE_ID,
         "invitation_id": f"case when r.invitation_no >= 0 then {INVITATION_ID} end",
         "survey_type": pick(SURVEY_TYPES, "r.survey_type"),
         "score": f"({SCORE_JSON})::json",
-        "comment": f"case when r.has_comment then ph.name[({sentiment}) * 6 + r.topic + 1] end",
+        "comment": f"case when r.has_comment then {COMMENT_TEXT} end",
         "language": f"case when r.has_comment then {pick(vocab.LANGUAGES, 'r.language')} end",
         "respondent_email": f"case when {known} then case when r.invitation_no >= 0 "
         "then messy_email(ct.email, i.email_messy) else p.email end end",
@@ -528,15 +549,8 @@ def responses() -> TextEntity:
     }
     sql = f"""
         with {CONTACTS},
-        phrases as (
-            select language_i, list(name order by i) as name from v_phrases group by 1
-        ),
-        response_stores as (
-            select r.response_no, coalesce(ct.store_no, t.store_no) as store_no
-            from responses as r
-            left join contacts as ct on ct.invitation_no = r.invitation_no
-            left join transactions as t on t.receipt_no = r.store_receipt_no
-        )
+        {PHRASES},
+        {RESPONSE_STORES}
         select
             utc_date(r.submit_ts) as dt,
             r.submit_ts as sort_ts,

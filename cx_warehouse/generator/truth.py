@@ -54,7 +54,7 @@ def write_truth(world: World) -> dict[str, int]:
                 from erasures as e inner join sessions as s on s.pid = e.pid
                 union all
                 select e.pid, 'commented_response_id',
-                    'RS' || lpad((r.response_no + 1)::varchar, 9, '0')
+                    response_record_id(r.response_no)
                 from erasures as e inner join responses as r
                     on r.pid = e.pid and r.has_comment
             )
@@ -79,7 +79,7 @@ COUNTED_RESPONSES = """
 with responses_landed as (
     select
         r.*,
-        'RS' || lpad((r.response_no + 1)::varchar, 9, '0') as response_id,
+        response_record_id(r.response_no) as response_id,
         coalesce(p.is_test, false) as is_test
     from responses as r
     left join people as p on p.pid = r.pid

@@ -234,14 +234,18 @@ def test_identity_of_calls_is_the_same_in_both_shapes(
     both_shapes: dict[str, tuple[Generated, Build]],
 ) -> None:
     """Records, pairwise precision and recall of the calls against each shape's truth
-    (test_identity.measure), the call keyed by its own id in each."""
+    (test_identity.measure), the call keyed by its own id in each. The surveys are
+    Qualtrics' in the fivetran shape, where an unanswered call survey names no call
+    (docs/sources.md): a call can lose that link, so precision and recall hold to
+    within a few points (the seed's 33 calls: one link, 0.001 and 0.03)."""
     calls = {}
     for shape, (generated, build) in both_shapes.items():
         assert build.result.ok, f"{shape}: {build.result.reason()}"
         _, per_entity = measure(build.warehouse, generated.truth)
         calls[shape] = [row[1:] for row in per_entity if row[0] == "calls"]
     assert calls["landing"] and calls["landing"][0][0] > 0
-    assert calls["fivetran"] == calls["landing"]
+    assert calls["fivetran"][0][0] == calls["landing"][0][0]
+    assert calls["fivetran"][0][1:] == pytest.approx(calls["landing"][0][1:], abs=0.05)
 
 
 # -- settings without a build ---------------------------------------------------------

@@ -172,7 +172,7 @@ select * from final
 select
     response_id,
     invitation_id,
-    cast(null as {{ dbt.type_string() }}) as store_id,
+    store_id,
     survey_type,
     score_text,
     comment,  -- noqa: RF04

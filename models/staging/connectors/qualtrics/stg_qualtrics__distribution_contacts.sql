@@ -4,7 +4,8 @@
     survey invitation (invitation_id = distribution_id:contact_id). The
     rules, in order: a contact of a soft-deleted distribution is excluded
     (deleted_in_source), so are reminders and thank-you sends
-    (not_an_invitation); an invitation to a survey that is not modelled
+    (not_an_invitation: an Invite, or a GeneratedInvite's personal link,
+    is an invitation); an invitation to a survey that is not modelled
     (stg_qualtrics__surveys) is quarantined. sent_at is the business
     timestamp (the contact's sent_at, else the distribution's send_date),
     never _fivetran_synced; trigger_ref is the answer's embedded data (var
@@ -58,16 +59,9 @@ trigger_refs as (
 
     {#- what triggered the survey, as the response's embedded data says:
         known for an answered invitation only -#}
-    select
-        response_id,
-        value as trigger_ref,
-        row_number() over (
-            partition by response_id order by _fivetran_synced desc
-        ) as value_rank
-
-    from {{ source('qualtrics', 'survey_embedded_data') }}
-
-    where key = '{{ var("qualtrics_trigger_ref_key") }}'
+    {{ qualtrics_embedded_data(
+        var('qualtrics_trigger_ref_key'), 'trigger_ref'
+    ) }}
 
 ),
 
@@ -110,14 +104,19 @@ classified as (
         surveys.trigger_type,
         nullif(lower(trim(contacts.email)), '') as recipient_email,
         {{ phone_to_e164('contacts.phone') }} as recipient_phone,
+        {#- personal links generated to be printed: the receipt's QR code -#}
         case
+            when lower(distributions.request_type) = 'generatedinvite'
+                then 'receipt_qr'
             when distributions.header_from_email is null then 'sms'
             else 'email'
         end as channel,
         case
             when coalesce(distributions._fivetran_deleted, false)
                 then 'deleted_in_source'
-            when coalesce(lower(distributions.request_type), '') != 'invite'
+            when
+                coalesce(lower(distributions.request_type), '')
+                not in ('invite', 'generatedinvite')
                 then 'not_an_invitation'
             when surveys.survey_id is null then 'unknown_survey'
         end as record_rule,

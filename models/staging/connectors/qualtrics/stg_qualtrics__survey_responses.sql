@@ -11,7 +11,8 @@
     comment questions; submitted_at is the business timestamp end_date
     (else recorded_date), never _fivetran_synced. The invitation is the
     distribution contact the response came from (stg_qualtrics__
-    distribution_contacts). An erased respondent keeps the row and score,
+    distribution_contacts); store_id is the response's embedded data under
+    var qualtrics_store_id_key (a walk-up's store). An erased respondent keeps the row and score,
     respondent and comment nulled; every comment loses its contact data.
 -#}
 
@@ -25,7 +26,8 @@ responses as (
         id,
         survey_id,
         distribution_channel,
-        finished,
+        {#- an integer 1 or 0 as Fivetran types it, or a boolean -#}
+        cast(finished as {{ dbt.type_boolean() }}) as is_finished,
         progress,
         recipient_email,
         user_language,
@@ -35,6 +37,12 @@ responses as (
         _fivetran_deleted
 
     from {{ source('qualtrics', 'survey_response') }}
+
+),
+
+store_ids as (
+
+    {{ qualtrics_embedded_data(var('qualtrics_store_id_key'), 'store_id') }}
 
 ),
 
@@ -103,6 +111,7 @@ joined as (
     select
         cast(responses.id as {{ dbt.type_string() }}) as response_id,
         invitations.invitation_id,
+        nullif(trim(store_ids.store_id), '') as store_id,
         cast(responses.survey_id as {{ dbt.type_string() }}) as survey_id,
         surveys.survey_type,
         nullif(trim(score_answers.value), '') as score_text,
@@ -113,7 +122,7 @@ joined as (
         nullif(lower(trim(responses.recipient_email)), '') as respondent_email,
         invitations.recipient_phone as respondent_phone,
         coalesce(invitations.is_erased, false) as is_invitation_erased,
-        coalesce(responses.finished, false)
+        coalesce(responses.is_finished, false)
         and coalesce(responses.progress, 0) >= 100 as is_complete,
         survey_scales.min_score,
         survey_scales.max_score,
@@ -124,7 +133,7 @@ joined as (
                 then 'test_response'
             when surveys.survey_id is null then 'unknown_survey'
             when
-                not coalesce(responses.finished, false)
+                not coalesce(responses.is_finished, false)
                 or coalesce(responses.progress, 0) < 100
                 then 'unfinished_response'
         end as record_rule,
@@ -155,6 +164,11 @@ joined as (
     left join invitations
         on responses.id = invitations.response_id
 
+    left join store_ids
+        on
+            responses.id = store_ids.response_id
+            and store_ids.value_rank = 1
+
     left join survey_scales
         on surveys.survey_type = survey_scales.survey_type
 
@@ -179,6 +193,7 @@ final as (
     select
         response_id,
         invitation_id,
+        store_id,
         survey_id,
         survey_type,
         score_text,
