@@ -284,7 +284,7 @@ def _replaced_landing() -> list[str]:
 
 @pytest.fixture(scope="session")
 def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generated, Build]]:
-    """One seed (400 customers x 60 days, no faults) generated and built in both shapes:
+    """One seed (400 customers x 60 days, the default faults) generated and built in both shapes:
     ``landing`` files, and ``fivetran`` (every connector the generator writes, in one
     raw file, under ``CXW_SOURCES=fivetran``). The connector tests compare the two."""
     from cx_warehouse.generator import GenerateConfig, generate, parse_faults
