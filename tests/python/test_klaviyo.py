@@ -68,21 +68,22 @@ def test_email_events_are_the_modelled_klaviyo_events(klaviyo_build: Path) -> No
         """,
     )
     # the business time (timestamp, else datetime), never the sync time (2024-04-01);
-    # a campaign's message and a flow's message are both sends
+    # a campaign's message and a flow's message are both sends; an event's message is
+    # its send (KE1), campaign:person when the send is not held (KE12's bounce)
     assert events == [
-        ("KC1:KLP1", "KC1", "newsletter", "ewa.kowalska@example.pl", "sent",
+        ("KE1", "KC1", "newsletter", "ewa.kowalska@example.pl", "sent",
             "klaviyo.event", False, "2024-04-01", "2024-03-05 09:00:00"),
-        ("KC1:KLP2", "KC1", "newsletter", None, "sent",
+        ("KE9", "KC1", "newsletter", None, "sent",
             "klaviyo.event", True, "2024-04-01", "2024-03-05 09:00:00"),
         ("KC1:KLP4", "KC1", "newsletter", "old.profile@example.pl", "bounce",
             "klaviyo.event", False, "2024-04-01", "2024-03-05 09:00:05"),
-        ("KC1:KLP1", "KC1", "newsletter", "ewa.kowalska@example.pl", "open",
+        ("KE1", "KC1", "newsletter", "ewa.kowalska@example.pl", "open",
             "klaviyo.event", False, "2024-04-01", "2024-03-05 10:15:00"),
-        ("KC1:KLP1", "KC1", "newsletter", "ewa.kowalska@example.pl", "click",
+        ("KE1", "KC1", "newsletter", "ewa.kowalska@example.pl", "click",
             "klaviyo.event", False, "2024-04-01", "2024-03-05 10:16:30"),
-        ("KC1:KLP2", "KC1", "newsletter", None, "unsubscribe",
+        ("KE9", "KC1", "newsletter", None, "unsubscribe",
             "klaviyo.event", True, "2024-04-01", "2024-03-05 11:00:00"),
-        ("KFM1:KLP1", "KF1", "post_purchase", "ewa.kowalska@example.pl", "sent",
+        ("KE4", "KF1", "post_purchase", "ewa.kowalska@example.pl", "sent",
             "klaviyo.event", False, "2024-04-01", "2024-03-10 12:00:00"),
     ]  # fmt: skip
 

@@ -14,9 +14,14 @@
     A campaign's message and a flow's message are both email sends: the
     canonical campaign_id is the campaign's id or the flow's id, its
     campaign_type from the campaign's or the flow's name; message_id is
-    the campaign (or the flow message) and the person; email_event_id a
+    the id of the send (the Received Email event) an event follows, the
+    latest of its campaign (or flow message) to its person, else
+    campaign:person when no send is held; email_event_id a
     hash of the event id (Klaviyo's own key). occurred_at is the
     event's own time (timestamp, else datetime), never _fivetran_synced.
+
+    Over 250 lines: five import CTEs, then the rules and the link of each
+    event to its send, each a CTE, in one row per event row.
 -#}
 
 {{ config(enabled=staging_source('marketing') == 'klaviyo') }}
@@ -99,8 +104,7 @@ ranked as (
         cast(coalesce(campaign_id, flow_id) as {{ dbt.type_string() }})
             as campaign_id,
         cast(coalesce(campaign_id, flow_message_id) as {{ dbt.type_string() }})
-        || ':'
-        || cast(person_id as {{ dbt.type_string() }}) as message_id,
+            as message_key,
         type as event_type_name,
         coalesce(_fivetran_deleted, false) as is_deleted,
         cast(
@@ -182,46 +186,97 @@ classified as (
 
 ),
 
+sends as (
+
+    select
+        message_key,
+        person_id,
+        occurred_at,
+        min(event_id) as send_event_id
+
+    from classified
+
+    where record_rule is null and event_type = 'sent'
+
+    group by message_key, person_id, occurred_at
+
+),
+
+linked as (
+
+    {#- an event belongs to the latest send of its campaign (or flow
+        message) to its person at or before it -#}
+    select
+        *,
+        max(
+            case
+                when record_rule is null and event_type = 'sent'
+                    then occurred_at
+            end
+        ) over (
+            partition by message_key, person_id
+            order by
+                occurred_at, case when event_type = 'sent' then 0 else 1 end
+            rows between unbounded preceding and current row
+        ) as sent_at
+
+    from classified
+
+),
+
 final as (
 
     select
         case
-            when sync_rank = 1 then event_id
-            else event_id || '~' || cast(sync_rank as {{ dbt.type_string() }})
+            when linked.sync_rank = 1 then linked.event_id
+            else
+                linked.event_id || '~'
+                || cast(linked.sync_rank as {{ dbt.type_string() }})
         end as event_record_id,
-        event_id,
-        {{ surrogate_key(['event_id']) }} as email_event_id,
-        message_id,
-        person_id,
-        metric_name,
-        campaign_id,
-        campaign_name,
-        campaign_type,
-        email,
-        event_type,
+        linked.event_id,
+        {{ surrogate_key(['linked.event_id']) }} as email_event_id,
+        coalesce(
+            sends.send_event_id,
+            linked.message_key || ':' || linked.person_id
+        ) as message_id,
+        linked.person_id,
+        linked.metric_name,
+        linked.campaign_id,
+        linked.campaign_name,
+        linked.campaign_type,
+        linked.email,
+        linked.event_type,
         case
-            when record_rule is null then 'modelled'
-            when record_rule = 'duplicate_event' then 'deduplicated'
-            when record_rule in ('unknown_person', 'unknown_campaign_type')
-                then 'quarantined'
+            when linked.record_rule is null then 'modelled'
+            when linked.record_rule = 'duplicate_event' then 'deduplicated'
+            when linked.record_rule in (
+                'unknown_person', 'unknown_campaign_type'
+            ) then 'quarantined'
             else 'excluded'
         end as record_status,
-        record_rule,
-        case record_rule
+        linked.record_rule,
+        case linked.record_rule
             when 'unknown_person'
                 then
-                    'person ' || coalesce(person_id, '(none)')
+                    'person ' || coalesce(linked.person_id, '(none)')
                     || ' is no Klaviyo profile (person)'
             when 'unknown_campaign_type'
                 then
-                    'campaign or flow ' || coalesce(campaign_id, '(none)')
+                    'campaign or flow '
+                    || coalesce(linked.campaign_id, '(none)')
                     || ' matches no campaign type (var klaviyo_campaign_types)'
         end as record_reason,
-        is_erased,
-        occurred_at,
-        synced_at
+        linked.is_erased,
+        linked.occurred_at,
+        linked.synced_at
 
-    from classified
+    from linked
+
+    left join sends
+        on
+            linked.message_key = sends.message_key
+            and linked.person_id = sends.person_id
+            and linked.sent_at = sends.occurred_at
 
 )
 
