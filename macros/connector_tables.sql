@@ -34,5 +34,16 @@
             }) -%}
         {%- endfor -%}
     {%- endif -%}
+    {%- if staging_source('marketing') == 'klaviyo' -%}
+        {%- for table, model, key in [
+            ('person', 'stg_klaviyo__persons', 'person_id'),
+            ('event', 'stg_klaviyo__events', 'event_record_id'),
+        ] -%}
+            {%- do tables.append({
+                'connector': 'klaviyo', 'table': table, 'model': model,
+                'key': key, 'system': 'marketing',
+            }) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{- return(tables) -}}
 {% endmacro %}

@@ -10,8 +10,8 @@
         generator writes its tables (in_shape): until then it is chosen by
         its var only. -#}
     {%- set connectors = system_connectors() -%}
-    {%- set built = ['zendesk', 'qualtrics'] -%}
-    {%- set in_shape = ['zendesk', 'qualtrics'] -%}
+    {%- set built = ['zendesk', 'qualtrics', 'klaviyo'] -%}
+    {%- set in_shape = ['zendesk', 'qualtrics', 'klaviyo'] -%}
     {%- if system not in connectors -%}
         {{ exceptions.raise_compiler_error(
             "staging_source: unknown system '" ~ system ~ "'; known: "

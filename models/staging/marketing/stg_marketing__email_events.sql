@@ -6,6 +6,11 @@
     the email nulled.
 -#}
 
+{#- The landing files, the Klaviyo connector (docs/sources.md) or no email
+    service provider. -#}
+{%- set marketing_source = staging_source('marketing') %}
+{% if marketing_source == 'landing' -%}
+
 with
 
 source as (
@@ -108,3 +113,39 @@ final as (
 )
 
 select * from final
+
+{%- elif marketing_source == 'klaviyo' %}
+
+select
+    email_event_id,
+    message_id,
+    campaign_id,
+    campaign_type,
+    email,
+    event_type,
+    'klaviyo.event' as file_name,
+    is_erased,
+    cast(synced_at as date) as partition_date,
+    occurred_at
+
+from {{ ref('stg_klaviyo__events') }}
+
+where record_status = 'modelled'
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as email_event_id,
+    cast(null as {{ dbt.type_string() }}) as message_id,
+    cast(null as {{ dbt.type_string() }}) as campaign_id,
+    cast(null as {{ dbt.type_string() }}) as campaign_type,
+    cast(null as {{ dbt.type_string() }}) as email,
+    cast(null as {{ dbt.type_string() }}) as event_type,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as {{ dbt.type_timestamp() }}) as occurred_at
+
+where false
+
+{%- endif %}
