@@ -10,8 +10,8 @@
         generator writes its tables (in_shape): until then it is chosen by
         its var only. -#}
     {%- set connectors = system_connectors() -%}
-    {%- set built = ['zendesk', 'qualtrics'] -%}
-    {#- qualtrics: cxw generate --shape fivetran does not write it yet -#}
+    {%- set built = ['zendesk', 'qualtrics', 'ga4'] -%}
+    {#- qualtrics, ga4: cxw generate --shape fivetran does not write them yet -#}
     {%- set in_shape = ['zendesk'] -%}
     {%- if system not in connectors -%}
         {{ exceptions.raise_compiler_error(

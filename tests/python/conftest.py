@@ -24,7 +24,8 @@ from cx_warehouse.paths import PROJECT_DIR
 
 LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
 # Hand-made connector tables, one case of each quirk: <connector>.sql makes them in
-# a raw DuckDB file, <connector>.yml gives the dbt vars they build with.
+# a raw DuckDB file, <connector>.yml gives the dbt vars they build with (and, for a
+# connector whose source is files, parquet_export: the tables become Parquet files).
 CONNECTOR_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "connectors"
 # The erasure key the test builds run with, as a daily job should (README).
 ERASURE_KEY = "test-erasure-key-0123456789"
@@ -315,6 +316,29 @@ def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Gen
     }
 
 
+def _parquet_exports(connection, root: Path) -> dict[str, Path]:
+    """A connector whose source is files (GA4's export): each table of its fixture's
+    schema (the fixture's name) written to ``<table>.parquet`` in a folder of its own,
+    by the environment variable its ``<connector>.yml`` names as ``parquet_export``."""
+    exports: dict[str, Path] = {}
+    for path in sorted(CONNECTOR_FIXTURES.glob("*.yml")):
+        variable = yaml.safe_load(path.read_text()).get("parquet_export")
+        if variable is None:
+            continue
+        folder = root / path.stem
+        folder.mkdir()
+        tables = connection.execute(
+            "select table_name from information_schema.tables where table_schema = ?",
+            [path.stem],
+        ).fetchall()
+        for (table,) in tables:
+            connection.execute(
+                f"copy {path.stem}.{table} to '{folder / table}.parquet' (format parquet)"
+            )
+        exports[variable] = folder
+    return exports
+
+
 @pytest.fixture(scope="session")
 def connector_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """One build of every connector fixture together, as a company with all of them
@@ -327,8 +351,11 @@ def connector_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     with duckdb.connect(str(raw)) as connection:
         for path in sorted(CONNECTOR_FIXTURES.glob("*.sql")):
             connection.execute(path.read_text())
+        exports = _parquet_exports(connection, root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CXW_RAW", str(raw))
+        for variable, folder in exports.items():
+            patch.setenv(variable, str(folder))
         return dbt_build(
             landing_without(root, _replaced_landing()), root, variables=connector_fixture_vars()
         )
