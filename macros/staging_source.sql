@@ -11,8 +11,9 @@
         its var only. -#}
     {%- set connectors = system_connectors() -%}
     {%- set built = ['zendesk', 'qualtrics', 'ga4'] -%}
-    {#- qualtrics, ga4: cxw generate --shape fivetran does not write them yet -#}
-    {%- set in_shape = ['zendesk'] -%}
+    {#- qualtrics: cxw generate --shape fivetran does not write it yet;
+        ga4 with --ga4-export -#}
+    {%- set in_shape = ['zendesk', 'ga4'] -%}
     {%- if system not in connectors -%}
         {{ exceptions.raise_compiler_error(
             "staging_source: unknown system '" ~ system ~ "'; known: "

@@ -287,7 +287,8 @@ def _replaced_landing() -> list[str]:
 def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generated, Build]]:
     """One seed (400 customers x 60 days, no faults) generated and built in both shapes:
     ``landing`` files, and ``fivetran`` (every connector the generator writes, in one
-    raw file, under ``CXW_SOURCES=fivetran``). The connector tests compare the two."""
+    raw file and the GA4 export's folder, under ``CXW_SOURCES=fivetran``). The
+    connector tests compare the two."""
     from cx_warehouse.generator import GenerateConfig, generate, parse_faults
 
     landing_root = tmp_path_factory.mktemp("shape_landing")
@@ -303,12 +304,14 @@ def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Gen
         faults=parse_faults(None),
         shape="fivetran",
         raw=fivetran_root / "raw.duckdb",
+        ga4_export=fivetran_root / "ga4",
     )
     rows = generate(config)
     fivetran = Generated(landing=config.landing, truth=config.truth, rows=rows)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CXW_SOURCES", "fivetran")
         patch.setenv("CXW_RAW", str(config.raw))
+        patch.setenv("CXW_GA4_EXPORT", str(config.ga4_export))
         fivetran_build = dbt_build(fivetran.landing, fivetran_root / "build")
     return {
         "landing": (landing, dbt_build(landing.landing, landing_root / "build")),

@@ -1,5 +1,9 @@
 """Connectors (issue 28, docs/sources.md): the web events from the GA4 BigQuery export.
 
+One generated seed in both shapes (``both_shapes``) gives the same web events at
+staging grain and the same web-driven marts; the fivetran truth is keyed by the
+warehouse's GA4 event ids; the generator's quirk rows reconcile.
+
 A hand-made export (tests/fixtures/connectors/ga4.sql, written as daily Parquet files
 into the folder CXW_GA4_EXPORT names) holds one case of each GA4 quirk: user_id only
 after login, a cookie seen with two customers, events not modelled, a duplicate in
@@ -9,16 +13,22 @@ a broken row and the erased person; each case has its expected outcome.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
-from conftest import Build
+from conftest import Build, Generated
 from dbt_common.exceptions import DbtRuntimeError
 from test_connectors import _rows
+from test_identity import measure
 
 from cx_warehouse import layers
 from cx_warehouse.dbt import run_dbt
 from cx_warehouse.duckdb_plugin import check_ga4_export
+from cx_warehouse.generator import ConfigError, GenerateConfig
+from cx_warehouse.generator.connectors.ga4 import QUIRK_EVERY
+from cx_warehouse.generator.folders import FolderError, check_folders
 
 pytestmark = pytest.mark.dbt
 
@@ -213,4 +223,131 @@ def test_ga4_without_its_export_folder_is_a_one_line_error(
         check_ga4_export()
 
 
+# -- one seed, both shapes ---------------------------------------------------------------
+
+
+# The web events at staging grain (but their ids and files), and the marts they drive.
+# The web touchpoints are the sessions' (int_touchpoints_from_sessions): those whose
+# source record is a session's first event.
+WEB_QUESTIONS = {
+    "web events at staging grain": """
+        select strftime(occurred_at, '%Y-%m-%d %H:%M:%S'), anonymous_id, customer_id,
+            order_id, event_type, page_url, utm_source, utm_medium, utm_campaign,
+            referrer, device, is_erased, partition_date
+        from stg_shop__events order by all
+    """,
+    "web touchpoints per month": """
+        select strftime(occurred_at, '%Y-%m'), touchpoint_type, count(*),
+            count(customer_id)
+        from fct_customer_journey
+        where source_record_id in (select first_event_id from int_sessions_aggregated)
+        group by all order by all
+    """,
+    "sessions": """
+        select strftime(started_at, '%Y-%m'), device, count(*), sum(event_count),
+            count(customer_id), sum(duration_seconds)
+        from int_sessions_aggregated group by all order by all
+    """,
+    "cookie-only visitors' identity": """
+        select count(*), count(journey.customer_id)
+        from fct_customer_journey as journey
+        inner join int_sessions_aggregated as sessions
+            on journey.source_record_id = sessions.first_event_id
+        where sessions.customer_id is null
+    """,
+}
+
+
+@pytest.mark.parametrize("question", sorted(WEB_QUESTIONS))
+def test_both_shapes_agree_on_the_web(
+    both_shapes: dict[str, tuple[Generated, Build]], question: str
+) -> None:
+    answers = {}
+    for shape, (_, build) in both_shapes.items():
+        assert build.result.ok, f"{shape}: {build.result.reason()}"
+        answers[shape] = _rows(build.warehouse, WEB_QUESTIONS[question])
+    assert answers["landing"], question
+    assert answers["fivetran"] == answers["landing"], question
+
+
+def test_fivetran_truth_is_keyed_by_ga4_event_ids(
+    both_shapes: dict[str, tuple[Generated, Build]],
+) -> None:
+    generated, build = both_shapes["fivetran"]
+    with duckdb.connect() as connection:
+        truth = connection.execute(
+            "select source_record_id from read_parquet(?)"
+            " where source_system = 'shop' and entity = 'events'",
+            [str(generated.truth / "record_owners.parquet")],
+        ).fetchall()
+    events = _rows(build.warehouse, "select event_id from stg_shop__events")
+    assert truth and sorted(truth) == sorted(events)
+
+
+def test_identity_of_web_events_is_the_same_in_both_shapes(
+    both_shapes: dict[str, tuple[Generated, Build]],
+) -> None:
+    measured = {}
+    for shape, (generated, build) in both_shapes.items():
+        overall, per_entity = measure(build.warehouse, generated.truth)
+        measured[shape] = (overall, sorted(per_entity))
+    assert measured["fivetran"] == measured["landing"]
+
+
+def test_generated_ga4_quirks_reconcile(both_shapes: dict[str, tuple[Generated, Build]]) -> None:
+    """Every QUIRK_EVERY-th business event gives one row of each quirk: user_engagement
+    (not modelled), internal traffic and a consent-mode ping (excluded), a row without
+    event_timestamp (quarantined); the landing shape's duplicate deliveries are the
+    export's duplicates."""
+    generated, build = both_shapes["fivetran"]
+    ((landed, modelled, deduplicated, excluded, quarantined, balanced),) = _rows(
+        build.warehouse,
+        "select landed_rows, modelled_rows, deduplicated_rows, excluded_rows,"
+        " quarantined_rows, is_balanced from quality_reconciliation"
+        " where reconciliation_id = 'ga4.events'",
+    )
+    assert landed == generated.rows["ga4/events"]
+    assert balanced and quarantined > 0 and excluded == 3 * quarantined
+    business = landed - 4 * quarantined
+    assert abs(quarantined - business / QUIRK_EVERY) < 3 * (business / QUIRK_EVERY) ** 0.5
+    landing_generated, _ = both_shapes["landing"]
+    with duckdb.connect() as connection:
+        duplicates = connection.execute(
+            "select count(*) from read_parquet(?) where source_system = 'shop'"
+            " and entity = 'events' and fault_kind = 'duplicates'",
+            [str(landing_generated.truth / "faults.parquet")],
+        ).fetchall()[0][0]
+    assert deduplicated == duplicates
+    assert modelled + deduplicated == business
+
+
 # -- settings without a build ---------------------------------------------------------
+
+
+def _config(root: Path, **changes: object) -> GenerateConfig:
+    settings: dict = {
+        "customers": 10,
+        "days": 2,
+        "start": date(2025, 1, 1),
+        "seed": 1,
+        "landing": root / "landing",
+        "truth": root / "truth",
+        "shape": "fivetran",
+        "raw": root / "raw.duckdb",
+        "ga4_export": root / "ga4",
+    }
+    return GenerateConfig(**(settings | changes))
+
+
+def test_ga4_export_goes_with_the_fivetran_shape(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--ga4-export DIR goes with --shape fivetran only"):
+        _config(tmp_path, shape="landing", raw=None)
+
+
+def test_generate_refuses_a_ga4_export_folder_with_files(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    config.ga4_export.mkdir()
+    (config.ga4_export / "events_20250101.parquet").write_bytes(b"")
+    with pytest.raises(FolderError, match="has files; give an empty or new folder") as error:
+        check_folders(config)
+    assert error.value.role == "ga4_export"
