@@ -171,9 +171,7 @@ final as (
         file_name || ':' || event_id || ':'
         || cast(delivery_rank as {{ dbt.type_string() }}) as ga4_row_id,
         event_id,
-        case
-            when not is_erased then user_pseudo_id
-        end as anonymous_id,
+        {{ unless_erased('user_pseudo_id') }} as anonymous_id,
         {{ customer_id_unless_erased('user_id') }} as customer_id,
         case
             when event_name = 'purchase' then ecommerce_transaction_id
