@@ -22,6 +22,9 @@ LINT_SQL ?= models
 # skips them: lint them again with every connector chosen (.sqlfluff-connectors) when
 # LINT_SQL reaches them.
 LINT_CONNECTORS := $(if $(filter models models/ models/staging models/staging/ models/staging/connectors%,$(LINT_SQL)),models/staging/connectors)
+# Compiling the GA4 models needs the export's folder named (CXW_GA4_EXPORT), not its
+# files: any existing folder does.
+LINT_GA4_EXPORT := $(CURDIR)/tests/fixtures/connectors
 # `make gate` builds and validates a small generated warehouse here, apart from data/.
 GATE_DIR := $(CURDIR)/target/gate
 GATE_ARGS ?= --customers 1000 --days 60
@@ -116,8 +119,8 @@ lint: setup
 		CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint $(LINT_SQL); \
 	else echo "sqlfluff: no SQL changed"; fi
 	@if [ -n "$(strip $(LINT_CONNECTORS))" ]; then \
-		echo "CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint --config .sqlfluff-connectors $(LINT_CONNECTORS)"; \
-		CXW_LANDING=$(LINT_LANDING) $(BIN)/sqlfluff lint --config .sqlfluff-connectors $(LINT_CONNECTORS); \
+		echo "CXW_LANDING=$(LINT_LANDING) CXW_GA4_EXPORT=$(LINT_GA4_EXPORT) $(BIN)/sqlfluff lint --config .sqlfluff-connectors $(LINT_CONNECTORS)"; \
+		CXW_LANDING=$(LINT_LANDING) CXW_GA4_EXPORT=$(LINT_GA4_EXPORT) $(BIN)/sqlfluff lint --config .sqlfluff-connectors $(LINT_CONNECTORS); \
 	fi
 	$(BIN)/actionlint
 

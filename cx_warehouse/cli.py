@@ -145,6 +145,13 @@ def add_generate(subparsers: argparse._SubParsersAction) -> None:
         "(a new file; point CXW_RAW at it to build)",
     )
     parser.add_argument(
+        "--ga4-export",
+        type=_path,
+        metavar="DIR",
+        help="with --shape fivetran: the folder to write the web events into as the GA4 "
+        "export's daily Parquet files (new or empty; point CXW_GA4_EXPORT at it to build)",
+    )
+    parser.add_argument(
         "--cx-effects",
         choices=CX_EFFECTS,
         default="on",
@@ -353,6 +360,7 @@ def _generate_config(
             faults=parse_faults(getattr(args, "faults", None)),
             shape=getattr(args, "shape", "landing"),
             raw=getattr(args, "raw", None),
+            ga4_export=getattr(args, "ga4_export", None),
             cx_effects=getattr(args, "cx_effects", "on") == "on",
         )
     except ConfigError as error:
@@ -407,7 +415,10 @@ def generate(args: argparse.Namespace) -> int:
     landing = args.landing or locations.landing
     truth = args.truth or locations.truth
     config = _generate_config(args, landing, truth, customers=10_000, days=365)
-    rows, seconds = _generate(config, {"landing": "--landing", "truth": "--truth", "raw": "--raw"})
+    rows, seconds = _generate(
+        config,
+        {"landing": "--landing", "truth": "--truth", "raw": "--raw", "ga4_export": "--ga4-export"},
+    )
     print(format_rows_table(rows, seconds))
     print(f"landing: {config.landing}\ntruth:   {config.truth}")
     return 0

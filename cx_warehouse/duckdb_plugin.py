@@ -19,6 +19,8 @@ registers:
 When ``CXW_RAW`` names a DuckDB file (the tables connectors load, docs/sources.md),
 it is attached READ-ONLY as the catalog ``cxw_raw`` that the connector sources name
 (var ``raw_catalog``); a missing file is a one-line error before dbt opens anything.
+When ``CXW_GA4_EXPORT`` names the GA4 export's folder (macro ``ga4_export_path``), a
+folder that does not exist is the same kind of error.
 """
 
 from __future__ import annotations
@@ -73,6 +75,19 @@ def raw_attachment() -> Attachment | None:
     return Attachment(path=str(path), alias=RAW_CATALOG, read_only=True)
 
 
+GA4_EXPORT = "CXW_GA4_EXPORT"
+
+
+def check_ga4_export() -> None:
+    """A ``CXW_GA4_EXPORT`` that names no folder is a one-line error; unset passes
+    (the GA4 source then refuses to compile when ``web_source`` is ga4)."""
+    name = os.environ.get(GA4_EXPORT, "").strip()
+    if name and not Path(from_project(name)).is_dir():
+        raise DbtRuntimeError(
+            f"{GA4_EXPORT} {from_project(name)}: no such folder (the GA4 export's Parquet files)"
+        )
+
+
 REFUSED = (
     "the prod target is the published warehouse, which `cxw run` builds, validates and "
     "publishes; develop on the dev target (the default, data/dev.duckdb): "
@@ -98,6 +113,7 @@ class Plugin(BasePlugin):
         creds.path = from_project(creds.path)
         if Path(creds.path).is_absolute():  # a fresh clone has no data/ yet
             Path(creds.path).parent.mkdir(parents=True, exist_ok=True)
+        check_ga4_export()
         raw = raw_attachment()
         if raw is not None and not any(a.alias == RAW_CATALOG for a in creds.attach or []):
             creds.attach = [*(creds.attach or []), raw]

@@ -45,5 +45,11 @@
             }) -%}
         {%- endfor -%}
     {%- endif -%}
+    {%- if staging_source('web') == 'ga4' -%}
+        {%- do tables.append({
+            'connector': 'ga4', 'table': 'events', 'model': 'stg_ga4__events',
+            'key': 'ga4_row_id', 'system': 'web', 'file': 'file_name',
+        }) -%}
+    {%- endif -%}
     {{- return(tables) -}}
 {% endmacro %}

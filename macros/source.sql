@@ -7,9 +7,9 @@
     -#}
     {#- The run's intake is a table of the warehouse, and a connector's
         tables (docs/sources.md) are tables of the raw catalog: not landing
-        files. -#}
+        files (the GA4 export's folder is resolved, resolve_ga4_export). -#}
     {%- if not is_landing_source(source_name) -%}
-        {%- do return(builtins.source(source_name, table_name)) -%}
+        {%- do return(resolve_ga4_export(builtins.source(source_name, table_name))) -%}
     {%- endif -%}
     {%- do return(resolve_landing(builtins.source(source_name, table_name))) -%}
 {% endmacro %}

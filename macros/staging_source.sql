@@ -10,8 +10,9 @@
         generator writes its tables (in_shape): until then it is chosen by
         its var only. -#}
     {%- set connectors = system_connectors() -%}
-    {%- set built = ['zendesk', 'qualtrics', 'klaviyo'] -%}
-    {%- set in_shape = ['zendesk', 'qualtrics', 'klaviyo'] -%}
+    {%- set built = ['zendesk', 'qualtrics', 'klaviyo', 'ga4'] -%}
+    {#- ga4: the generator writes it with --ga4-export -#}
+    {%- set in_shape = ['zendesk', 'qualtrics', 'klaviyo', 'ga4'] -%}
     {%- if system not in connectors -%}
         {{ exceptions.raise_compiler_error(
             "staging_source: unknown system '" ~ system ~ "'; known: "

@@ -5,7 +5,8 @@
 fault kinds at ``config.faults`` rates, and the ground truth beside it. Same
 arguments, byte-identical files. ``config.shape`` fivetran writes the systems whose
 connector is built as that connector's tables into ``config.raw`` instead
-(``connectors/``), the truth keyed by the connectors' record ids.
+(``connectors/``), and with ``config.ga4_export`` the web events as the GA4 export's
+daily Parquet files; the truth keyed by the connectors' record ids.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from . import (
 )
 from .config import DEFAULT_FAULT_RATES, ConfigError, GenerateConfig, parse_faults
 from .connectors import CONNECTOR_SYSTEMS, klaviyo, qualtrics, zendesk
+from .connectors.ga4 import Ga4Export
 from .folders import check_folders, landing_is_empty
 from .formats import install_macros
 from .truth import write_truth
@@ -131,13 +133,14 @@ def _generate(config: GenerateConfig, world: World, progress: bool) -> dict[str,
             bar.update(1)
         bar.set_postfix_str("shop/events")
         started = time.perf_counter()
-        events.write_events(world, writer, bar)
+        export = None if config.ga4_export is None else Ga4Export(world, config.ga4_export)
+        events.write_events(world, writer, bar, None if export is None else export.write_day)
         log.debug("shop/events: %.1f s", time.perf_counter() - started)
         writer.finish()
-        connector_rows = {}
+        connector_rows = {} if export is None else export.finish()
         if config.raw is not None:
             bar.set_postfix_str("zendesk")
-            connector_rows = zendesk.write(world, config.raw)
+            connector_rows |= zendesk.write(world, config.raw)
             bar.set_postfix_str("qualtrics")
             connector_rows |= qualtrics.write(world, config.raw)
             bar.set_postfix_str("klaviyo")

@@ -81,6 +81,9 @@ class GenerateConfig:
     faults: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FAULT_RATES))
     shape: str = "landing"
     raw: Path | None = None
+    # --shape fivetran: the folder the web events go to as the GA4 export's daily
+    # Parquet files (connectors/ga4.py) instead of shop/events.
+    ga4_export: Path | None = None
     # Experiences and survey answers change later shop purchases (generator/behaviour.py);
     # False (`--cx-effects none`): every person keeps fixed purchase rates.
     cx_effects: bool = True
@@ -92,6 +95,12 @@ class GenerateConfig:
             raise ConfigError("--raw FILE.duckdb goes with --shape fivetran, and only with it")
         if self.raw is not None and self.raw.resolve().is_relative_to(self.landing.resolve()):
             raise ConfigError("--raw must be outside the landing folder")
+        if self.ga4_export is not None and self.shape != "fivetran":
+            raise ConfigError("--ga4-export DIR goes with --shape fivetran only")
+        if self.ga4_export is not None and self.ga4_export.resolve().is_relative_to(
+            self.landing.resolve()
+        ):
+            raise ConfigError("--ga4-export must be outside the landing folder")
         if self.customers < 1:
             raise ConfigError(f"--customers must be at least 1, got {self.customers}")
         if self.days < 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import numpy as np
@@ -144,9 +145,22 @@ SELECT_COLUMNS = ", ".join(
 )
 
 
-def write_events(world: World, writer: LandingWriter, progress) -> None:
+def write_events(
+    world: World,
+    writer: LandingWriter,
+    progress,
+    write_day: Callable[[date, pa.Table], None] | None = None,
+) -> None:
     """Expand visits a few days at a time; a day that also gets events from the next
-    chunk's visits (visits across midnight, re-deliveries) is held until complete."""
+    chunk's visits (visits across midnight, re-deliveries) is held until complete.
+    Each day's events go to ``write_day`` (the GA4 export's, ``--ga4-export``), else to
+    the landing files; a day without events gets an empty file."""
+    if write_day is None:
+
+        def write_day(day: date, table: pa.Table) -> None:
+            writer.write_parquet_day("shop", "events", day, table)
+
+    written: set[date] = set()
     con = world.con
     end_date = world.config.end + timedelta(days=1)
     held: tuple[date, pa.Table] | None = None
@@ -179,21 +193,16 @@ def write_events(world: World, writer: LandingWriter, progress) -> None:
             if day >= next_chunk_day:
                 held = (day, table)
                 continue
-            writer.write_parquet_day("shop", "events", day, table)
+            write_day(day, table)
+            written.add(day)
         progress.update(1)
     if held is not None:
-        writer.write_parquet_day("shop", "events", held[0], held[1])
+        write_day(*held)
+        written.add(held[0])
     empty = world.table(f"select {SELECT_COLUMNS} from _events limit 0")  # the schema
     for day in writer.period_days():
-        path = (
-            world.config.landing
-            / "shop"
-            / "events"
-            / f"dt={day.isoformat()}"
-            / "part-00000.parquet"
-        )
-        if not path.exists():
-            writer.write_parquet_day("shop", "events", day, empty)
+        if day not in written:
+            write_day(day, empty)
 
 
 def event_chunks(world: World) -> int:

@@ -18,13 +18,22 @@ class FolderError(ConfigError):
 
 def check_folders(config: GenerateConfig) -> None:
     """Fail early, in one line, unless both folders can be written and landing has no files,
-    and the connectors' raw file (``--shape fivetran``) is a new file."""
+    the connectors' raw file (``--shape fivetran``) is a new file, and the GA4 export's
+    folder (``--ga4-export``) is new or empty."""
     if config.raw is not None:
         if config.raw.exists():
             raise FolderError(
                 "raw", f"{config.raw} exists: the raw file is written whole, name a new one"
             )
         config.raw.parent.mkdir(parents=True, exist_ok=True)
+    if config.ga4_export is not None:
+        if config.ga4_export.exists() and not config.ga4_export.is_dir():
+            raise FolderError("ga4_export", f"{config.ga4_export} exists and is not a folder")
+        if not landing_is_empty(config.ga4_export):
+            raise FolderError(
+                "ga4_export", f"{config.ga4_export} has files; give an empty or new folder"
+            )
+        config.ga4_export.mkdir(parents=True, exist_ok=True)
     for role, folder in (("landing", config.landing), ("truth", config.truth)):
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,8 @@ from cx_warehouse.paths import PROJECT_DIR
 
 LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
 # Hand-made connector tables, one case of each quirk: <connector>.sql makes them in
-# a raw DuckDB file, <connector>.yml gives the dbt vars they build with.
+# a raw DuckDB file, <connector>.yml gives the dbt vars they build with (and, for a
+# connector whose source is files, parquet_export: the tables become Parquet files).
 CONNECTOR_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "connectors"
 # The erasure key the test builds run with, as a daily job should (README).
 ERASURE_KEY = "test-erasure-key-0123456789"
@@ -286,7 +287,8 @@ def _replaced_landing() -> list[str]:
 def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Generated, Build]]:
     """One seed (400 customers x 60 days, the default faults) generated and built in both shapes:
     ``landing`` files, and ``fivetran`` (every connector the generator writes, in one
-    raw file, under ``CXW_SOURCES=fivetran``). The connector tests compare the two."""
+    raw file and the GA4 export's folder, under ``CXW_SOURCES=fivetran``). The
+    connector tests compare the two."""
     from cx_warehouse.generator import GenerateConfig, generate, parse_faults
 
     landing_root = tmp_path_factory.mktemp("shape_landing")
@@ -302,17 +304,42 @@ def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Gen
         faults=parse_faults(None),
         shape="fivetran",
         raw=fivetran_root / "raw.duckdb",
+        ga4_export=fivetran_root / "ga4",
     )
     rows = generate(config)
     fivetran = Generated(landing=config.landing, truth=config.truth, rows=rows)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CXW_SOURCES", "fivetran")
         patch.setenv("CXW_RAW", str(config.raw))
+        patch.setenv("CXW_GA4_EXPORT", str(config.ga4_export))
         fivetran_build = dbt_build(fivetran.landing, fivetran_root / "build")
     return {
         "landing": (landing, dbt_build(landing.landing, landing_root / "build")),
         "fivetran": (fivetran, fivetran_build),
     }
+
+
+def _parquet_exports(connection, root: Path) -> dict[str, Path]:
+    """A connector whose source is files (GA4's export): each table of its fixture's
+    schema (the fixture's name) written to ``<table>.parquet`` in a folder of its own,
+    by the environment variable its ``<connector>.yml`` names as ``parquet_export``."""
+    exports: dict[str, Path] = {}
+    for path in sorted(CONNECTOR_FIXTURES.glob("*.yml")):
+        variable = yaml.safe_load(path.read_text()).get("parquet_export")
+        if variable is None:
+            continue
+        folder = root / path.stem
+        folder.mkdir()
+        tables = connection.execute(
+            "select table_name from information_schema.tables where table_schema = ?",
+            [path.stem],
+        ).fetchall()
+        for (table,) in tables:
+            connection.execute(
+                f"copy {path.stem}.{table} to '{folder / table}.parquet' (format parquet)"
+            )
+        exports[variable] = folder
+    return exports
 
 
 @pytest.fixture(scope="session")
@@ -327,8 +354,11 @@ def connector_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     with duckdb.connect(str(raw)) as connection:
         for path in sorted(CONNECTOR_FIXTURES.glob("*.sql")):
             connection.execute(path.read_text())
+        exports = _parquet_exports(connection, root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CXW_RAW", str(raw))
+        for variable, folder in exports.items():
+            patch.setenv(variable, str(folder))
         return dbt_build(
             landing_without(root, _replaced_landing()), root, variables=connector_fixture_vars()
         )

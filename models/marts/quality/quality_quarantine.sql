@@ -5,7 +5,8 @@
     submission has a bad score, and files the intake could not read as a
     whole (stg_landing__files: one row per file, no record id), and the
     rows of connector tables a rule rejected (connector_tables; file_name
-    names the table, as connector.table, and no raw line is kept).
+    names the table, as connector.table, or the file of a connector that
+    delivers files (GA4), and no raw line is kept).
 -#}
 
 with
@@ -114,7 +115,11 @@ connector_{{ table.connector }}_{{ table.table }} as (
         '{{ table.connector }}' as source_system,
         '{{ table.table }}' as entity,
         {{ table.key }} as source_record_id,
+        {%- if table.file %}
+        {{ table.file }} as file_name,
+        {%- else %}
         '{{ table.connector }}.{{ table.table }}' as file_name,
+        {%- endif %}
         cast(null as {{ dbt.type_string() }}) as raw_line,
         record_rule as rule,  -- noqa: RF04
         record_reason as reason,

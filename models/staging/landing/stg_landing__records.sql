@@ -39,7 +39,7 @@
     system a connector builds (is_on_landing) land no file. -#}
 {%- set text_entities = [] -%}
 {%- for spec in var('landing_entities')
-    if spec.format != 'parquet' and is_on_landing(spec.system) -%}
+    if spec.format != 'parquet' and is_on_landing(spec.system, spec.entity) -%}
 {%- do text_entities.append(spec) -%}
 {%- endfor -%}
 
@@ -142,6 +142,9 @@ files_to_erase as (
 ),
 {%- endif %}
 
+{%- set events_on_landing = is_on_landing('shop', 'events') %}
+{%- if events_on_landing %}
+
 shop__events as (
 
     select
@@ -154,6 +157,7 @@ shop__events as (
     where {{ landing_files_to_load('files_to_erase') }}
 
 ),
+{%- endif %}
 
 {% for spec in text_entities %}
 {%- set record_line = landing_record_line(spec) -%}
@@ -234,6 +238,7 @@ shop__events as (
 ),
 
 {% endfor %}
+{%- if events_on_landing %}
 shop__events_checked as (
 
     select
@@ -253,13 +258,24 @@ shop__events_checked as (
 
 ),
 
+{%- endif %}
+
 unioned as (
 
-    {% for spec in text_entities %}
-    select * from {{ spec.system }}__{{ spec.entity }}_checked
+    {#- the entities on landing (the clickstream when web_source is) -#}
+    {%- set checked = [] %}
+    {%- for spec in text_entities %}
+    {%- do checked.append(spec.system ~ '__' ~ spec.entity ~ '_checked') %}
+    {%- endfor %}
+    {%- if events_on_landing %}
+    {%- do checked.append('shop__events_checked') %}
+    {%- endif %}
+    {%- for name in checked %}
+    select * from {{ name }}
+    {%- if not loop.last %}
     union all
-    {% endfor %}
-    select * from shop__events_checked
+    {%- endif %}
+    {%- endfor %}
 
 ),
 

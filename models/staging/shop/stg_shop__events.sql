@@ -13,9 +13,16 @@
     (files_to_erase), so the erasure reaches the events already held.
     loaded_at names the run that wrote a row, so that later models can find
     new events.
+
+    The web system's shape (staging_source('web')): these landing files,
+    the GA4 export (the modelled rows of stg_ga4__events, every one written
+    again by each run) or no web shop.
 -#}
 
 {{ config(**cxw_incremental_config(unique_key='event_id')) }}
+
+{%- set web_source = staging_source('web') %}
+{% if web_source == 'landing' -%}
 
 {#- a delivery already held from an earlier day or file wins -#}
 {%- if is_incremental() %}
@@ -185,3 +192,68 @@ final as (
 )
 
 select * from final
+
+{%- elif web_source == 'ga4' %}
+
+with
+
+ga4_events as (
+
+    select
+        event_id,
+        anonymous_id,
+        customer_id,
+        order_id,
+        event_type,
+        page_url,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        referrer,
+        device,
+        file_name,
+        is_erased,
+        partition_date,
+        occurred_at
+
+    from {{ ref('stg_ga4__events') }}
+
+    where record_status = 'modelled'
+
+),
+
+final as (
+
+    select
+        *,
+        {{ run_started_at_timestamp() }} as loaded_at
+
+    from ga4_events
+
+)
+
+select * from final
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as event_id,
+    cast(null as {{ dbt.type_string() }}) as anonymous_id,
+    cast(null as {{ dbt.type_string() }}) as customer_id,
+    cast(null as {{ dbt.type_string() }}) as order_id,
+    cast(null as {{ dbt.type_string() }}) as event_type,
+    cast(null as {{ dbt.type_string() }}) as page_url,
+    cast(null as {{ dbt.type_string() }}) as utm_source,
+    cast(null as {{ dbt.type_string() }}) as utm_medium,
+    cast(null as {{ dbt.type_string() }}) as utm_campaign,
+    cast(null as {{ dbt.type_string() }}) as referrer,
+    cast(null as {{ dbt.type_string() }}) as device,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
+    {{ run_started_at_timestamp() }} as loaded_at
+
+where false
+
+{%- endif %}
