@@ -287,11 +287,19 @@ def test_fivetran_truth_is_keyed_by_ga4_event_ids(
 def test_identity_of_web_events_is_the_same_in_both_shapes(
     both_shapes: dict[str, tuple[Generated, Build]],
 ) -> None:
-    measured = {}
+    """The web events resolve to the same persons from the GA4 files as from the landing
+    files: the same records, and pairwise precision and recall
+    (test_identity.measure) within half a point. The overall figures differ by what the other connectors of the shape change (the
+    Qualtrics invitations never answered, the Klaviyo sends landing cuts short)."""
+    web = {}
     for shape, (generated, build) in both_shapes.items():
-        overall, per_entity = measure(build.warehouse, generated.truth)
-        measured[shape] = (overall, sorted(per_entity))
-    assert measured["fivetran"] == measured["landing"]
+        _, per_entity = measure(build.warehouse, generated.truth)
+        web[shape] = next(row[1:] for row in per_entity if row[0] == "events")
+    assert web["landing"][0] > 0
+    assert web["fivetran"][0] == web["landing"][0]  # records
+    # a web event's pairs reach the person's other records, which the other
+    # connectors of the shape move a little (measure pairs across entities)
+    assert web["fivetran"][1:] == pytest.approx(web["landing"][1:], abs=0.005)
 
 
 def test_generated_ga4_quirks_reconcile(both_shapes: dict[str, tuple[Generated, Build]]) -> None:

@@ -18,6 +18,7 @@ from cx_warehouse.paths import PROJECT_DIR
 # unit-test-only key.
 OPTIONAL = {
     "callcenter_source",
+    "marketing_source",
     "surveys_source",
     "web_source",
     "incremental_lookback_days",
