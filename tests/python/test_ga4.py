@@ -288,9 +288,10 @@ def test_identity_of_web_events_is_the_same_in_both_shapes(
     both_shapes: dict[str, tuple[Generated, Build]],
 ) -> None:
     """The web events resolve to the same persons from the GA4 files as from the landing
-    files: the same records, and pairwise precision and recall
-    (test_identity.measure) within half a point. The overall figures differ by what the other connectors of the shape change (the
-    Qualtrics invitations never answered, the Klaviyo sends landing cuts short)."""
+    files: the same records, and pairwise precision and recall (test_identity.measure)
+    within half a point. The overall figures differ by what the other connectors of the
+    shape change (the Qualtrics invitations never answered, the Klaviyo sends landing
+    cuts short)."""
     web = {}
     for shape, (generated, build) in both_shapes.items():
         _, per_entity = measure(build.warehouse, generated.truth)
