@@ -39,15 +39,13 @@
     'privacy.erasure_requests': 'stg_privacy__erasure_requests',
 } -%}
 
-{#- The systems a connector (or none) builds: their landing entities
-    count nothing, not even the exclusions and quarantine rows the
+{#- The landing entities a connector (or none) builds (system.entity):
+    they count nothing, not even the exclusions and quarantine rows the
     warehouse derives from the connector's rows (is_on_landing). -#}
 {%- set off_landing = [] -%}
-{%- for spec in var('landing_entities') -%}
-    {%- if not is_on_landing(spec.system)
-        and spec.system not in off_landing -%}
-        {%- do off_landing.append(spec.system) -%}
-    {%- endif -%}
+{%- for spec in var('landing_entities')
+    if not is_on_landing(spec.system, spec.entity) -%}
+    {%- do off_landing.append(spec.system ~ '.' ~ spec.entity) -%}
 {%- endfor -%}
 
 with
@@ -87,7 +85,9 @@ quarantine as (
     from {{ ref('quality_quarantine') }}
     {%- if off_landing %}
 
-    where source_system not in ('{{ off_landing | join("', '") }}')
+    where
+        source_system || '.' || entity
+        not in ('{{ off_landing | join("', '") }}')
     {%- endif %}
 
 ),
@@ -131,7 +131,9 @@ test_traffic as (
     from {{ ref('int_test_traffic_identified') }}
     {%- if off_landing %}
 
-    where source_system not in ('{{ off_landing | join("', '") }}')
+    where
+        source_system || '.' || entity
+        not in ('{{ off_landing | join("', '") }}')
     {%- endif %}
 
 ),
@@ -141,7 +143,7 @@ response_submissions as (
     select response_status
 
     from {{ ref('int_survey_responses_classified') }}
-    {%- if 'surveys' in off_landing %}
+    {%- if 'surveys.responses' in off_landing %}
 
     where false
     {%- endif %}
@@ -157,7 +159,7 @@ modelled as (
         count(*) as modelled_rows
 
     from {{ ref(model) }}
-    {%- if not is_on_landing(key.split(".")[0]) %}
+    {%- if not is_on_landing(key.split(".")[0], key.split(".")[1]) %}
 
     {#- a connector (or none) builds it: nothing modelled from landing -#}
     where false

@@ -39,7 +39,8 @@
     system a connector builds (is_on_landing) land no file. -#}
 {%- set text_entities = [] -%}
 {%- for spec in var('landing_entities')
-    if spec.format != 'parquet' and is_on_landing(spec.system) -%}
+    if spec.format != 'parquet'
+    and is_on_landing(spec.system, spec.entity) -%}
 {%- do text_entities.append(spec) -%}
 {%- endfor -%}
 
