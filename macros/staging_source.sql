@@ -10,7 +10,7 @@
         generator writes its tables (in_shape): until then it is chosen by
         its var only. -#}
     {%- set connectors = system_connectors() -%}
-    {%- set built = ['zendesk', 'qualtrics'] -%}
+    {%- set built = ['zendesk', 'qualtrics', 'shopify'] -%}
     {#- qualtrics: cxw generate --shape fivetran does not write it yet -#}
     {%- set in_shape = ['zendesk'] -%}
     {%- if system not in connectors -%}
