@@ -37,7 +37,7 @@
     {%- if staging_source('shop') == 'shopify' -%}
         {%- for table, model, key in [
             ('customer', 'stg_shopify__customers', 'customer_id'),
-            ('order', 'stg_shopify__orders', 'order_id'),
+            ('order', 'stg_shopify__orders', 'source_record_id'),
             ('order_line', 'stg_shopify__order_lines', 'order_item_id'),
             ('fulfillment_event', 'stg_shopify__fulfillment_events',
                 'fulfillment_event_id'),

@@ -12,7 +12,7 @@
     {%- set connectors = system_connectors() -%}
     {%- set built = ['zendesk', 'qualtrics', 'shopify'] -%}
     {#- qualtrics: cxw generate --shape fivetran does not write it yet -#}
-    {%- set in_shape = ['zendesk'] -%}
+    {%- set in_shape = ['zendesk', 'shopify'] -%}
     {%- if system not in connectors -%}
         {{ exceptions.raise_compiler_error(
             "staging_source: unknown system '" ~ system ~ "'; known: "

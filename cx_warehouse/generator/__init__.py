@@ -32,7 +32,7 @@ from . import (
     vocab,
 )
 from .config import DEFAULT_FAULT_RATES, ConfigError, GenerateConfig, parse_faults
-from .connectors import CONNECTOR_SYSTEMS, zendesk
+from .connectors import CONNECTOR_SYSTEMS, shopify, zendesk
 from .folders import check_folders, landing_is_empty
 from .formats import install_macros
 from .truth import write_truth
@@ -138,6 +138,8 @@ def _generate(config: GenerateConfig, world: World, progress: bool) -> dict[str,
         if config.raw is not None:
             bar.set_postfix_str("zendesk")
             connector_rows = zendesk.write(world, config.raw)
+            bar.set_postfix_str("shopify")
+            connector_rows |= shopify.write(world, config.raw)
         bar.set_postfix_str("truth")
         started = time.perf_counter()
         truth = write_truth(world)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import Build
 from test_connectors import _rows, assert_nothing_names_the_erased_person
+from test_identity import measure
 
 from cx_warehouse.dbt import run_dbt
 
@@ -32,17 +34,17 @@ def _outcomes(warehouse: Path, model: str, key: str) -> list[tuple]:
 
 def test_each_shopify_order_quirk_has_its_outcome(shopify_build: Path) -> None:
     assert _outcomes(shopify_build, "stg_shopify__orders", "order_id") == [
-        ("9001", "deduplicated", "superseded_version"),
-        ("9001", "modelled", None),
-        ("9002", "modelled", None),
-        ("9003", "modelled", None),
-        ("9004", "excluded", "test_order"),
-        ("9005", "excluded", "deleted_in_source"),
-        ("9006", "excluded", "store_purchase"),
-        ("9007", "modelled", None),
-        ("9008", "modelled", None),
-        ("9009", "quarantined", "unknown_currency"),
-        ("9010", "modelled", None),
+        ("A-0001001", "deduplicated", "superseded_version"),
+        ("A-0001001", "modelled", None),
+        ("A-0001002", "modelled", None),
+        ("A-0001003", "modelled", None),
+        ("A-0001004", "excluded", "test_order"),
+        ("A-0001005", "excluded", "deleted_in_source"),
+        ("A-0001006", "excluded", "store_purchase"),
+        ("A-0001007", "modelled", None),
+        ("A-0001008", "modelled", None),
+        ("A-0001009", "quarantined", "unknown_currency"),
+        ("A-0001010", "modelled", None),
     ]
 
 
@@ -54,28 +56,28 @@ def test_shopify_orders_reach_the_canonical_model(shopify_build: Path) -> None:
             total_amount::double, strftime(placed_at, '%Y-%m-%d %H:%M'),
             strftime(delivered_at, '%Y-%m-%d %H:%M'), promised_delivery_date::varchar,
             file_name, partition_date::varchar
-        from stg_shop__orders where order_id != '9008' order by order_id
+        from stg_shop__orders where order_id != 'A-0001008' order by order_id
         """,
     )
     assert rows == [
         # the edited total (250, not 200); delivered by its delivered event,
         # not the in-transit one
-        ("9001", "7001", None, "web", "delivered", "PLN", 250.0, "2024-03-01 10:00",
+        ("A-0001001", "7001", None, "web", "delivered", "PLN", 250.0, "2024-03-01 10:00",
          "2024-03-05 12:00", "2024-03-06", "shopify.order", "2024-04-01"),
-        ("9002", "7001", None, "web", "cancelled", "PLN", 80.0, "2024-03-02 10:00",
+        ("A-0001002", "7001", None, "web", "cancelled", "PLN", 80.0, "2024-03-02 10:00",
          None, None, "shopify.order", "2024-04-01"),
         # refunded after delivery: returned; delivered at the last part
-        ("9003", "7001", None, "web", "returned", "EUR", 40.0, "2024-03-03 10:00",
+        ("A-0001003", "7001", None, "web", "returned", "EUR", 40.0, "2024-03-03 10:00",
          "2024-03-06 09:00", "2024-03-07", "shopify.order", "2024-04-01"),
         # a guest's app order: placed when processed, not when synced a week later
-        ("9007", None, "guest.buyer@example.pl", "app", "placed", "CZK", 500.0,
+        ("A-0001007", None, "guest.buyer@example.pl", "app", "placed", "CZK", 500.0,
          "2024-03-07 10:00", None, None, "shopify.order", "2024-03-14"),
-        ("9010", "7004", None, "web", "paid", "PLN", 10.0, "2024-03-10 10:00",
+        ("A-0001010", "7004", None, "web", "paid", "PLN", 10.0, "2024-03-10 10:00",
          None, None, "shopify.order", "2024-04-01"),
     ]  # fmt: skip
     assert _rows(
         shopify_build,
-        "select total_amount_pln::double from stg_shop__orders where order_id = '9001'",
+        "select total_amount_pln::double from stg_shop__orders where order_id = 'A-0001001'",
     ) == [(250.0,)]
 
 
@@ -105,8 +107,8 @@ def test_shopify_lines_and_customers_have_their_outcomes(shopify_build: Path) ->
     assert _rows(
         shopify_build,
         "select order_id, sku, item_number, quantity, unit_price::double"
-        " from stg_shop__order_items where order_id = '9001' order by item_number",
-    ) == [("9001", "SKU-RED", 1, 2, 100.0), ("9001", "SKU-BLUE", 2, 1, 50.0)]
+        " from stg_shop__order_items where order_id = 'A-0001001' order by item_number",
+    ) == [("A-0001001", "SKU-RED", 1, 2, 100.0), ("A-0001001", "SKU-BLUE", 2, 1, 50.0)]
     assert _rows(
         shopify_build,
         "select customer_id, email, phone, city, country, is_marketing_opt_in"
@@ -134,12 +136,12 @@ def test_test_accounts_and_cancellations_are_treated_as_on_landing(
         shopify_build,
         "select record_id from int_test_traffic_identified"
         " where source_system = 'shop' and entity = 'orders'",
-    ) == [("9010",)]
+    ) == [("A-0001010",)]
     assert _rows(
         shopify_build,
         "select record_key, touchpoint_type from int_touchpoints_from_orders"
         " where touchpoint_type in ('order_cancelled', 'order_returned') order by 1",
-    ) == [("9002", "order_cancelled"), ("9003", "order_returned")]
+    ) == [("A-0001002", "order_cancelled"), ("A-0001003", "order_returned")]
 
 
 def test_shopify_erasure_leaves_nothing_findable(shopify_build: Path) -> None:
@@ -152,7 +154,7 @@ def test_shopify_erasure_leaves_nothing_findable(shopify_build: Path) -> None:
     assert _rows(
         shopify_build,
         "select status, total_amount::double, is_erased, customer_id = '7003'"
-        " from stg_shop__orders where order_id = '9008'",
+        " from stg_shop__orders where order_id = 'A-0001008'",
     ) == [("paid", 300.0, True, False)]
     # nor his Shopify customer id
     assert_nothing_names_the_erased_person(shopify_build, "%: 7003,%", "%: 7003}%")
@@ -219,3 +221,141 @@ def test_an_unknown_shop_source_is_a_one_line_error(tmp_path: Path) -> None:
         "shop_source must be landing, shopify or none, got 'woocommerce'"
         in (tmp_path / "logs" / "dbt.log").read_text()
     )
+
+
+def test_an_order_is_keyed_by_its_name_and_keeps_its_shopify_id(shopify_build: Path) -> None:
+    # '#A-1001' and '#1002' (a prefix the shop configures, or none) both key the order
+    # as agents and surveys quote it; the numeric Shopify id is its source_record_id
+    assert _rows(
+        shopify_build,
+        "select order_id, source_record_id from stg_shopify__orders"
+        " where record_status = 'modelled' and source_record_id in ('9001', '9002')"
+        " order by 1",
+    ) == [("A-0001001", "9001"), ("A-0001002", "9002")]
+
+
+# --- the generator in Shopify shape: one seed built from landing files and from Shopify
+
+
+def _both(both_shapes: dict, sql: str) -> tuple[list[tuple], list[tuple]]:
+    (_, landing), (_, fivetran) = both_shapes["landing"], both_shapes["fivetran"]
+    assert landing.result.ok, landing.result.reason()
+    assert fivetran.result.ok, fivetran.result.reason()
+    return _rows(landing.warehouse, sql), _rows(fivetran.warehouse, sql)
+
+
+def test_the_fivetran_shape_reads_the_shop_from_shopify(both_shapes: dict) -> None:
+    generated, build = both_shapes["fivetran"]
+    assert not (generated.landing / "shop" / "orders").exists()
+    assert not (generated.landing / "shop" / "customers").exists()
+    assert generated.rows["shopify/order"] > 0
+    counts = _rows(
+        build.warehouse,
+        "select record_rule, count(*) from stg_shopify__orders group by 1 order by 1",
+    )
+    n_orders = generated.rows["shopify/order"]
+    rules = dict(counts)
+    quirks = rules["test_order"]
+    assert quirks >= 1
+    assert rules["deleted_in_source"] == quirks
+    assert rules["superseded_version"] == quirks
+    assert rules[None] == n_orders - 3 * quirks
+
+
+# Facts the web shop carries, asked of both shapes: each answer must be non-empty and
+# the same (the second column of the first row, where named, more than 0).
+SHOP_FACTS = {
+    "orders at staging grain": """
+        select order_id, customer_id is null, guest_email, channel, status, currency,
+            total_amount::double, total_amount_pln::double,
+            strftime(placed_at, '%Y-%m-%d %H:%M:%S'),
+            strftime(delivered_at, '%Y-%m-%d %H:%M:%S')
+        from stg_shop__orders order by order_id
+    """,
+    "order items": """
+        select order_id, item_number, sku, quantity, unit_price::double
+        from stg_shop__order_items order by all
+    """,
+    "order touchpoints": """
+        select touchpoint_type, count(*) from int_touchpoints_from_orders
+        group by 1 order by 1
+    """,
+    "late deliveries": """
+        select 'late', count(*) from stg_shop__orders
+        where cast(delivered_at as date) > promised_delivery_date
+    """,
+    "returns": "select 'returned', count(*) from stg_shop__orders where status = 'returned'",
+    "orders and revenue per month": """
+        select date_trunc('month', occurred_at) as month, touchpoint_type, count(*),
+            round(sum(coalesce(revenue_pln, 0)), 2)
+        from fct_customer_journey
+        where touchpoint_type like 'order%'
+        group by all order by all
+    """,
+    "calls with an order": "select count(*), count(order_id) from int_calls_linked",
+    "order-triggered invitations": """
+        select count(*), count(order_id) from int_survey_invitations_linked
+        where trigger_type = 'order_delivered'
+    """,
+    "order-triggered responses": """
+        select count(*), round(avg(score), 4) from int_survey_responses_counted
+        where trigger_type = 'order_delivered'
+    """,
+}
+POSITIVE = {"late deliveries", "returns", "calls with an order", "order-triggered invitations"}
+
+
+@pytest.mark.parametrize("question", sorted(SHOP_FACTS))
+def test_shop_facts_agree_across_shapes(both_shapes: dict, question: str) -> None:
+    landing, fivetran = _both(both_shapes, SHOP_FACTS[question])
+    assert landing, question
+    if question in POSITIVE:
+        assert landing[0][1] > 0, question
+    assert fivetran == landing, question
+
+
+def test_identity_is_unchanged_under_shopify(both_shapes: dict) -> None:
+    """Records, pairwise precision and recall (test_identity.measure) of the shop's
+    customers and orders, and overall, against each shape's truth. A landing line
+    the malformed fault broke is quarantined there; Shopify's typed rows have no such
+    fault, so that record counts under Shopify only: the records may differ by those,
+    precision and recall by no more than 0.001."""
+    scores = {}
+    for shape, (generated, build) in both_shapes.items():
+        assert build.result.ok, f"{shape}: {build.result.reason()}"
+        overall, per_entity = measure(build.warehouse, generated.truth)
+        scores[shape] = {"ALL": overall} | {row[0]: row[1:] for row in per_entity}
+    with duckdb.connect() as connection:
+        malformed = connection.execute(
+            "select count(distinct source_record_id) from read_parquet(?)"
+            " where source_system = 'shop' and entity in ('customers', 'orders')"
+            " and fault_kind = 'malformed'",
+            [str(both_shapes["landing"][0].truth / "faults.parquet")],
+        ).fetchall()[0][0]
+    for entity in ("customers", "orders", "ALL"):
+        (records, precision, recall) = scores["landing"][entity]
+        (shopify_records, shopify_precision, shopify_recall) = scores["fivetran"][entity]
+        assert records > 0, entity
+        assert 0 <= shopify_records - records <= malformed, (entity, scores)
+        assert abs(shopify_precision - precision) <= 0.001, (entity, scores)
+        assert abs(shopify_recall - recall) <= 0.001, (entity, scores)
+
+
+def test_the_truth_keys_shop_records_as_the_warehouse_sees_them(both_shapes: dict) -> None:
+    generated, build = both_shapes["fivetran"]
+    owners = generated.truth / "record_owners.parquet"
+    with duckdb.connect() as connection:
+        truth = connection.execute(
+            f"select entity, source_record_id from read_parquet('{owners}')"
+            " where source_system = 'shop' and entity in ('customers', 'orders')"
+        ).fetchall()
+    seen = set(
+        _rows(build.warehouse, "select 'orders', order_id from stg_shop__orders")
+        + _rows(build.warehouse, "select 'customers', customer_id from stg_shop__customers")
+    )
+    assert truth
+    assert {row for row in truth if row[0] == "orders"} <= seen
+    erasable = {row for row in truth if row[0] == "customers"} - seen
+    # every truth customer is a warehouse customer, erased ones under an erased key
+    erased = _rows(build.warehouse, "select count(*) from stg_shop__customers where is_erased")
+    assert len(erasable) <= erased[0][0]

@@ -8,4 +8,4 @@ connector, named as Fivetran names it) instead of the system's landing files.
 from __future__ import annotations
 
 # landing system -> connector, for the connectors that are built
-CONNECTOR_SYSTEMS = {"callcenter": "zendesk"}
+CONNECTOR_SYSTEMS = {"callcenter": "zendesk", "shop": "shopify"}

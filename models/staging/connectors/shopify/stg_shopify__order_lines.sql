@@ -1,6 +1,7 @@
 {#-
     One row per row of Shopify's order_line table, in the columns of
-    stg_shop__order_items, with what became of it: a line of a modelled
+    stg_shop__order_items, its order_id its order's (the order's name:
+    stg_shopify__orders), with what became of it: a line of a modelled
     order is modelled (item_number its 1-based position by index); a line
     of an order that is not (deleted, a test order, a store purchase ...:
     stg_shopify__orders) is excluded with its order's rule; a line whose
@@ -30,6 +31,7 @@ orders as (
 
     select
         order_id,
+        source_record_id,
         record_status,
         record_rule
 
@@ -43,7 +45,9 @@ joined as (
 
     select
         cast(lines.id as {{ dbt.type_string() }}) as order_item_id,
-        cast(lines.order_id as {{ dbt.type_string() }}) as order_id,
+        coalesce(
+            orders.order_id, cast(lines.order_id as {{ dbt.type_string() }})
+        ) as order_id,
         lines.sku,
         lines.line_index,
         lines.id,
@@ -58,7 +62,9 @@ joined as (
     from lines
 
     left join orders
-        on cast(lines.order_id as {{ dbt.type_string() }}) = orders.order_id
+        on
+            cast(lines.order_id as {{ dbt.type_string() }})
+            = orders.source_record_id
 
 ),
 

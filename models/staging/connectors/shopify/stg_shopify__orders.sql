@@ -1,6 +1,7 @@
 {#-
     One row per row of Shopify's order table, with what became of it
-    (record_status, record_rule), in the columns of stg_shop__orders. The
+    (record_status, record_rule), in the columns of stg_shop__orders, keyed
+    by the order's name (order_id) and its Shopify id (source_record_id). The
     rules, in order: an order id loaded more than once (an edited order
     re-synced with a changed total, a destination in history mode) counts
     in its latest version (by updated_at, then _fivetran_synced), the
@@ -28,6 +29,7 @@ orders as (
         id,
         customer_id,
         email,
+        name,
         source_name,
         location_id,
         financial_status,
@@ -134,7 +136,14 @@ normalised as (
             'classified.id', 'classified.updated_at',
             'classified._fivetran_synced',
         ]) }} as order_version_id,
-        cast(classified.id as {{ dbt.type_string() }}) as order_id,
+        {#- the order number customers, agents and surveys quote: the
+            order's name in the shop's form (DECISIONS.md, "Shopify order
+            keys"); the numeric id stays as source_record_id -#}
+        coalesce(
+            {{ order_ref_to_order_id('classified.name') }},
+            cast(classified.id as {{ dbt.type_string() }})
+        ) as order_id,
+        cast(classified.id as {{ dbt.type_string() }}) as source_record_id,
         cast(classified.customer_id as {{ dbt.type_string() }})
             as source_customer_id,
         case
@@ -206,6 +215,7 @@ final as (
     select
         flagged.order_version_id,
         flagged.order_id,
+        flagged.source_record_id,
         {{ customer_id_unless_erased('flagged.source_customer_id') }}
             as customer_id,
         {{ unless_erased('flagged.guest_email', 'flagged.is_erased') }}
