@@ -51,5 +51,20 @@
             'key': 'ga4_row_id', 'system': 'web', 'file': 'file_name',
         }) -%}
     {%- endif -%}
+    {%- if staging_source('shop') == 'shopify' -%}
+        {%- for table, model, key in [
+            ('customer', 'stg_shopify__customers', 'customer_id'),
+            ('order', 'stg_shopify__orders', 'source_record_id'),
+            ('order_line', 'stg_shopify__order_lines', 'order_item_id'),
+            ('fulfillment_event', 'stg_shopify__fulfillment_events',
+                'fulfillment_event_id'),
+            ('refund', 'stg_shopify__refunds', 'refund_id'),
+        ] -%}
+            {%- do tables.append({
+                'connector': 'shopify', 'table': table, 'model': model,
+                'key': key, 'system': 'shop',
+            }) -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{- return(tables) -}}
 {% endmacro %}

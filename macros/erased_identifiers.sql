@@ -74,6 +74,26 @@
         be read from it (json_field_salvaged; the fields a short CSV row
         has), or an erasure would miss a person whose only record broke. -#}
     customer_versions as (
+        {#- the shop customers of the shop's shape (staging_source): every
+            row of Shopify's customer table, deleted or superseded too -#}
+        {%- set shop_source = staging_source('shop') %}
+        {%- if shop_source == 'shopify' %}
+
+        select
+            cast(id as {{ dbt.type_string() }}) as customer_id,
+            nullif(lower(trim(email)), '') as email,
+            {{ phone_to_e164('phone') }} as phone
+
+        from {{ source('shopify', 'customer') }}
+        {%- elif shop_source == 'none' %}
+
+        select
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            cast(null as {{ dbt.type_string() }}) as email,
+            cast(null as {{ dbt.type_string() }}) as phone
+
+        where false
+        {%- else %}
 
         select
             {{ json_field_salvaged('line', 'customer_id') }} as customer_id,
@@ -86,6 +106,7 @@
         from {{ source('shop', 'customers') }}
 
         where line is not null
+        {%- endif %}
 
     ),
 

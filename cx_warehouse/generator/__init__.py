@@ -33,7 +33,7 @@ from . import (
     vocab,
 )
 from .config import DEFAULT_FAULT_RATES, ConfigError, GenerateConfig, parse_faults
-from .connectors import CONNECTOR_SYSTEMS, klaviyo, qualtrics, zendesk
+from .connectors import CONNECTOR_SYSTEMS, klaviyo, qualtrics, shopify, zendesk
 from .connectors.ga4 import Ga4Export
 from .folders import check_folders, landing_is_empty
 from .formats import install_macros
@@ -145,6 +145,8 @@ def _generate(config: GenerateConfig, world: World, progress: bool) -> dict[str,
             connector_rows |= qualtrics.write(world, config.raw)
             bar.set_postfix_str("klaviyo")
             connector_rows |= klaviyo.write(world, config.raw)
+            bar.set_postfix_str("shopify")
+            connector_rows |= shopify.write(world, config.raw)
         bar.set_postfix_str("truth")
         started = time.perf_counter()
         truth = write_truth(world)

@@ -33,7 +33,7 @@ OFFSETS = ", ".join(
 VISITS_SQL = """
 create or replace table visits_joined as
 select s.*, o.order_no, o.placed_ts,
-    case when p.has_account then 'C' || lpad((a.customer_no + 1)::varchar, 7, '0') end
+    case when p.has_account then shop_customer_id(a.customer_no) end
         as customer_id,
     coalesce(p.is_test, false) as is_test
 from sessions as s
@@ -115,7 +115,7 @@ events as materialized (
             end
         end as referrer,
         {pick(DEVICES, "v.device_type")} as device,
-        case when v.type_i = 7 then 'A-' || lpad((v.order_no + 1)::varchar, 7, '0') end
+        case when v.type_i = 7 then shop_order_id(v.order_no) end
             as order_id
     from positioned as v
     inner join v_category as c on c.i = hash(v.session_no, 6) % 8

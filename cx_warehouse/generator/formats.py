@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .world import World
 
+SHOPIFY_CUSTOMER_BASE = 6_000_000_000_000
+
 
 def install_macros(world: World) -> None:
     seed = int(world.config.seed)
@@ -18,8 +20,18 @@ def install_macros(world: World) -> None:
         if world.config.shape == "landing"
         else "'R_' || lpad((response_no + 1)::varchar, 15, '0')"
     )
+    # the shop's customer id: the landing export's, or (fivetran) Shopify's numeric id
+    shop_customer_id = (
+        "'C' || lpad((customer_no + 1)::varchar, 7, '0')"
+        if world.config.shape == "landing"
+        else f"({SHOPIFY_CUSTOMER_BASE} + customer_no + 1)::varchar"
+    )
     world.con.execute(
         f"""
+        create or replace macro shop_customer_id(customer_no) as {shop_customer_id};
+        -- the order number customers quote, in every shape (Shopify: the order's name)
+        create or replace macro shop_order_id(order_no) as
+            'A-' || lpad((order_no + 1)::varchar, 7, '0');
         -- a deterministic uniform number in [0, 1) per (key, salt): same seed, same draw
         create or replace macro u01(key, salt) as
             (hash(key, salt, {seed}) % 1000003) / 1000003.0;

@@ -75,7 +75,7 @@ PLN_PER_UNIT_LIST = "[" + ", ".join(str(vocab.PLN_PER_UNIT[c]) for c in vocab.CU
 WRAP_CODE_LISTS = "[" + ", ".join(sql_list(vocab.WRAP_CODES[q]) for q in vocab.QUEUES) + "]"
 CZK_IN_PLN = vocab.PLN_PER_UNIT["CZK"]
 
-CUSTOMER_ID = "'C' || lpad((cv.customer_no + 1)::varchar, 7, '0')"
+CUSTOMER_ID = "shop_customer_id(cv.customer_no)"
 
 
 def customers() -> TextEntity:
@@ -116,7 +116,7 @@ def customers() -> TextEntity:
 
 
 def orders() -> TextEntity:
-    order_id = "'A-' || lpad((o.order_no + 1)::varchar, 7, '0')"
+    order_id = "shop_order_id(o.order_no)"
     guest_email = "case when o.guest_uses_work_email then p.work_email else p.email end"
     fields = {
         "order_id": order_id,

@@ -30,7 +30,7 @@ def build_erasures(world: World) -> None:
                 end as identifier_type,
                 c.email,
                 c.contact_phone,
-                (select 'C' || lpad((cv.customer_no + 1)::varchar, 7, '0')
+                (select shop_customer_id(cv.customer_no)
                     from customer_versions as cv where cv.pid = c.pid and cv.version = 0)
                     as customer_id,
                 (select min('LC' || k.card_number_int) from cards as k where k.pid = c.pid)

@@ -43,7 +43,7 @@ def write_truth(world: World) -> dict[str, int]:
                     unnest([p.mobile1, p.mobile2, p.household_phone]) as t(phone)
                 where phone > 0
                 union all
-                select e.pid, 'customer_id', 'C' || lpad((cv.customer_no + 1)::varchar, 7, '0')
+                select e.pid, 'customer_id', shop_customer_id(cv.customer_no)
                 from erasures as e inner join customer_versions as cv
                     on cv.pid = e.pid and cv.version = 0
                 union all

@@ -19,6 +19,7 @@ from cx_warehouse.paths import PROJECT_DIR
 OPTIONAL = {
     "callcenter_source",
     "marketing_source",
+    "shop_source",
     "surveys_source",
     "web_source",
     "incremental_lookback_days",

@@ -8,4 +8,9 @@ connector, named as Fivetran names it) instead of the system's landing files.
 from __future__ import annotations
 
 # landing system -> connector, for the connectors that are built
-CONNECTOR_SYSTEMS = {"callcenter": "zendesk", "surveys": "qualtrics", "marketing": "klaviyo"}
+CONNECTOR_SYSTEMS = {
+    "callcenter": "zendesk",
+    "surveys": "qualtrics",
+    "marketing": "klaviyo",
+    "shop": "shopify",
+}

@@ -8,6 +8,11 @@
     name nulled.
 -#}
 
+{#- The landing files, the Shopify connector (docs/sources.md) or no web
+    shop. -#}
+{%- set shop_source = staging_source('shop') %}
+{% if shop_source == 'landing' -%}
+
 with
 
 source as (
@@ -128,3 +133,45 @@ final as (
 )
 
 select * from final
+
+{%- elif shop_source == 'shopify' %}
+
+select
+    customer_id,
+    email,
+    phone,
+    first_name,
+    last_name,
+    city,
+    country,
+    file_name,
+    is_marketing_opt_in,
+    is_erased,
+    partition_date,
+    created_at,
+    updated_at
+
+from {{ ref('stg_shopify__customers') }}
+
+where record_status = 'modelled'
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as customer_id,
+    cast(null as {{ dbt.type_string() }}) as email,
+    cast(null as {{ dbt.type_string() }}) as phone,
+    cast(null as {{ dbt.type_string() }}) as first_name,
+    cast(null as {{ dbt.type_string() }}) as last_name,
+    cast(null as {{ dbt.type_string() }}) as city,
+    cast(null as {{ dbt.type_string() }}) as country,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as {{ dbt.type_boolean() }}) as is_marketing_opt_in,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as {{ dbt.type_timestamp() }}) as created_at,
+    cast(null as {{ dbt.type_timestamp() }}) as updated_at
+
+where false
+
+{%- endif %}

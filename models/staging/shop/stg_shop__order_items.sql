@@ -4,6 +4,11 @@
     folder and file). The items array is unnested with json_array_elements.
 -#}
 
+{#- The landing files, the Shopify connector (docs/sources.md) or no web
+    shop. -#}
+{%- set shop_source = staging_source('shop') %}
+{% if shop_source == 'landing' -%}
+
 with
 
 source as (
@@ -94,3 +99,31 @@ final as (
 )
 
 select * from final
+
+{%- elif shop_source == 'shopify' %}
+
+select
+    order_item_id,
+    order_id,
+    sku,
+    item_number,
+    quantity,
+    unit_price
+
+from {{ ref('stg_shopify__order_lines') }}
+
+where record_status = 'modelled'
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as order_item_id,
+    cast(null as {{ dbt.type_string() }}) as order_id,
+    cast(null as {{ dbt.type_string() }}) as sku,
+    cast(null as {{ dbt.type_bigint() }}) as item_number,
+    cast(null as {{ dbt.type_int() }}) as quantity,
+    cast(null as decimal(18, 2)) as unit_price
+
+where false
+
+{%- endif %}

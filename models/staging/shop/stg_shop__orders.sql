@@ -7,6 +7,11 @@
     person's order keeps its row, with the guest email nulled.
 -#}
 
+{#- The landing files, the Shopify connector (docs/sources.md) or no web
+    shop. -#}
+{%- set shop_source = staging_source('shop') %}
+{% if shop_source == 'landing' -%}
+
 with
 
 source as (
@@ -156,3 +161,51 @@ converted as (
 )
 
 select * from converted
+
+{%- elif shop_source == 'shopify' %}
+
+select
+    order_id,
+    customer_id,
+    guest_email,
+    channel,
+    status,
+    currency,
+    shipping_method,
+    file_name,
+    total_amount,
+    total_amount_pln,
+    is_erased,
+    partition_date,
+    promised_delivery_date,
+    placed_at,
+    updated_at,
+    delivered_at
+
+from {{ ref('stg_shopify__orders') }}
+
+where record_status = 'modelled'
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as order_id,
+    cast(null as {{ dbt.type_string() }}) as customer_id,
+    cast(null as {{ dbt.type_string() }}) as guest_email,
+    cast(null as {{ dbt.type_string() }}) as channel,
+    cast(null as {{ dbt.type_string() }}) as status,
+    cast(null as {{ dbt.type_string() }}) as currency,
+    cast(null as {{ dbt.type_string() }}) as shipping_method,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as decimal(18, 2)) as total_amount,
+    cast(null as decimal(18, 2)) as total_amount_pln,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as date) as promised_delivery_date,
+    cast(null as {{ dbt.type_timestamp() }}) as placed_at,
+    cast(null as {{ dbt.type_timestamp() }}) as updated_at,
+    cast(null as {{ dbt.type_timestamp() }}) as delivered_at
+
+where false
+
+{%- endif %}
