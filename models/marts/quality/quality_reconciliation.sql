@@ -159,7 +159,7 @@ modelled as (
     from {{ ref(model) }}
     {%- if not is_on_landing(key.split(".")[0]) %}
 
-    {#- a connector (or none) builds it: nothing modelled from landing -#}
+    {#- a connector (or none) builds it: nothing modelled from landing #}
     where false
     {%- endif %}
     {% if not loop.last %}
