@@ -44,7 +44,7 @@ help:
 	@echo "make gate       generate a small landing folder, dbt build it, validate it (cxw run --strict)"
 	@echo "make pr-check BASE=main  the pull-request check: build what changed since BASE, defer the rest"
 	@echo "make pytest     the Python tests (they build their own warehouses)"
-	@echo "make test-spark build a small dataset on DuckDB and on Spark: marts equal, suites pass"
+	@echo "make test-spark build on DuckDB and on Spark: marts and connector staging equal, suites pass"
 	@echo "make setup      create .venv and install the project with its pinned dependencies"
 	@echo "make setup-spark  setup, plus dbt-spark and PySpark for the spark target (Java 17)"
 	@echo "make clean      remove build outputs and caches (keeps .venv and data/)"
@@ -107,7 +107,8 @@ pr-check: setup
 pytest: setup browser
 	$(BIN)/pytest
 
-# The Spark parity test (tests/python/test_spark_parity.py), kept out of `make test`.
+# The Spark tests (tests/python/test_spark_parity.py, test_spark_connectors.py and the
+# Spark validation), kept out of `make test`.
 test-spark: setup-spark
 	$(BIN)/pytest -m spark
 

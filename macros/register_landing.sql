@@ -21,14 +21,17 @@
         row per physical line, a blank line null; Parquet by column name
         across parts (spark.sql.parquet.mergeSchema, profiles.yml).
         file_name comes from _metadata.file_path, partition_date from the
-        dt= folder. Then the erased identifiers, once, as a table (see
-        spark__erased_identifiers). -#}
+        dt= folder. Only the systems on landing (is_on_landing): a system a
+        connector builds, or none, lands no file, and Spark, unlike DuckDB,
+        refuses a view over a path that does not exist. Then the erased
+        identifiers, once, as a table (see spark__erased_identifiers). -#}
     {%- if execute -%}
         {%- set landing = landing_path() -%}
         {%- do run_query('create schema if not exists ' ~ landing_schema()) -%}
         {%- for node in graph.sources.values()
             if node.package_name == project_name
-            and is_landing_source(node.source_name) -%}
+            and is_landing_source(node.source_name)
+            and is_on_landing(node.source_name) -%}
             {%- set external = node.config.get('external_location') or '' -%}
             {%- set reader = modules.re.search(
                 "read_(csv|parquet)\('([^']+)'", external

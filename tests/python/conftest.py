@@ -343,25 +343,39 @@ def _parquet_exports(connection, root: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def connector_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+def connector_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One raw DuckDB file with the tables of every ``<connector>.sql``, each in the
+    schema its connector loads into: what ``connector_build`` reads (``CXW_RAW``) and
+    the Spark test copies into Spark's metastore (test_spark_connectors.py)."""
+    import duckdb
+
+    raw = tmp_path_factory.mktemp("connector_raw") / "raw.duckdb"
+    with duckdb.connect(str(raw)) as connection:
+        for path in sorted(CONNECTOR_FIXTURES.glob("*.sql")):
+            connection.execute(path.read_text())
+    return raw
+
+
+def connector_landing(root: Path) -> Path:
+    """``landing_min`` under ``root`` without what the connector fixtures replace."""
+    return landing_without(root, _replaced_landing())
+
+
+@pytest.fixture(scope="session")
+def connector_build(connector_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
     """One build of every connector fixture together, as a company with all of them
     would run: the tables of each ``<connector>.sql`` in one raw file (``CXW_RAW``),
     each system they replace on its connector and without landing files."""
     import duckdb
 
     root = tmp_path_factory.mktemp("connector_fixtures")
-    raw = root / "raw.duckdb"
-    with duckdb.connect(str(raw)) as connection:
-        for path in sorted(CONNECTOR_FIXTURES.glob("*.sql")):
-            connection.execute(path.read_text())
+    with duckdb.connect(str(connector_raw), read_only=True) as connection:
         exports = _parquet_exports(connection, root)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CXW_RAW", str(raw))
+        patch.setenv("CXW_RAW", str(connector_raw))
         for variable, folder in exports.items():
             patch.setenv(variable, str(folder))
-        return dbt_build(
-            landing_without(root, _replaced_landing()), root, variables=connector_fixture_vars()
-        )
+        return dbt_build(connector_landing(root), root, variables=connector_fixture_vars())
 
 
 @pytest.fixture(scope="session")
@@ -371,7 +385,7 @@ def connectors_none_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = tmp_path_factory.mktemp("connectors_none")
     systems = _replaced_systems(connector_fixture_vars())
     return dbt_build(
-        landing_without(root, _replaced_landing()),
+        connector_landing(root),
         root,
         variables={f"{system}_source": "none" for system in systems},
     )

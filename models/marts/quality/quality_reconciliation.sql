@@ -162,7 +162,7 @@ modelled as (
     from {{ ref(model) }}
     {%- if key in off_landing %}
 
-    {#- a connector (or none) builds it: nothing modelled from landing -#}
+    {#- a connector (or none) builds it: nothing modelled from landing #}
     where false
     {%- endif %}
     {% if not loop.last %}
