@@ -11,7 +11,10 @@ import hashlib
 import json
 import os
 import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cx_warehouse import cost_log
+from cx_warehouse.cost_log import COST_LOG_ENV, COST_WHERE_ENV
 from cx_warehouse.dbt import PARSE_CACHE_ENV, DbtResult, build_args, run_dbt
 from cx_warehouse.paths import PROJECT_DIR
 
@@ -28,6 +33,9 @@ LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
 CONNECTOR_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "connectors"
 # The erasure key the test builds run with, as a daily job should (README).
 ERASURE_KEY = "test-erasure-key-0123456789"
+# The cost log this session made (and removes), when CXW_COST_LOG named none.
+_OWN_COST_LOG = pytest.StashKey[Path]()
+_COLLECTED = pytest.StashKey[list[pytest.Item]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,6 +43,68 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "spark: needs PySpark and Java (make setup-spark); run by make test-spark"
     )
+    # Count the session's dbt invocations and generator runs (cx_warehouse.cost_log),
+    # in a file of its own unless CXW_COST_LOG already names one.
+    if COST_LOG_ENV not in os.environ:
+        handle, name = tempfile.mkstemp(prefix="cxw-cost-", suffix=".jsonl")
+        os.close(handle)
+        os.environ[COST_LOG_ENV] = name
+        config.stash[_OWN_COST_LOG] = Path(name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = config.stash.get(_OWN_COST_LOG, None)
+    if own is not None:
+        own.unlink(missing_ok=True)
+        os.environ.pop(COST_LOG_ENV, None)
+
+
+@contextmanager
+def _cost_where(where: str) -> Iterator[None]:
+    """Name ``where`` as the caller of the dbt and generator runs inside the block."""
+    before = os.environ.get(COST_WHERE_ENV)
+    os.environ[COST_WHERE_ENV] = where
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(COST_WHERE_ENV, None)
+        else:
+            os.environ[COST_WHERE_ENV] = before
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    with _cost_where(f"fixture {fixturedef.argname} ({fixturedef.scope})"):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    with _cost_where(f"test {item.nodeid}"):
+        return (yield)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    session.config.stash[_COLLECTED] = list(session.items)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """What the session cost: the dbt invocations and generator runs it counted (with
+    the fixtures and tests that cost most), and the fixtures that build or generate
+    with the test modules that share them (bench/test_cost.py, read from the source)."""
+    sys.path.insert(0, str(PROJECT_DIR / "bench"))
+    import test_cost
+
+    write = terminalreporter.write_line
+    terminalreporter.section("test cost")
+    for line in cost_log.summary(cost_log.read(Path(os.environ.get(COST_LOG_ENV, "")))):
+        write(line)
+    lines = test_cost.summary_lines(config.stash.get(_COLLECTED, []))
+    if lines:
+        write("fixtures that build or generate (bench/test_cost.py for the whole table):")
+        for line in lines:
+            write(line)
 
 
 @pytest.fixture(scope="session", autouse=True)
