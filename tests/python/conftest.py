@@ -315,6 +315,55 @@ def landing_min_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return dbt_build(LANDING_MIN, tmp_path_factory.mktemp("landing_min_build"), unit_tests=True)
 
 
+def publish_in(root: Path, warehouse: str = "warehouse.duckdb") -> Path:
+    """``cxw run`` (in this process, with the suite's erasure key) on ``root/landing``
+    into ``root/<warehouse>``, dbt's target and logs in ``root``; returns ``root``,
+    which then holds everything the run leaves (BI file, Data Docs, report, lock file)."""
+    from cx_warehouse.cli import main
+
+    settings = {
+        "CXW_LANDING": root / "landing",
+        "CXW_WAREHOUSE": root / warehouse,
+        "CXW_TRUTH": root / "truth",
+        "DBT_TARGET_PATH": root / "target",
+        "DBT_LOG_PATH": root / "logs",
+        "CXW_THREADS": "2",
+        "CXW_ERASURE_KEY": ERASURE_KEY,
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in settings.items():
+            patch.setenv(name, str(value))
+        assert main(["-q", "run"]) == 0
+    return root
+
+
+def published_copy(published: Path, root: Path) -> None:
+    """A folder ``publish_in`` filled, copied into ``root``. A run names landing files
+    relative to the landing folder and a clean run leaves an empty lock file, so the
+    copy runs on as the original would; the warehouse is the same file byte for byte."""
+    shutil.copytree(published, root, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def landing_min_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The contract example published once by ``cxw run``: ``landing/``,
+    ``warehouse.duckdb`` and the rest (``publish_in``). Tests that start from a
+    published warehouse take a copy (``published_copy``) instead of a run of their own."""
+    root = tmp_path_factory.mktemp("landing_min_published")
+    shutil.copytree(LANDING_MIN, root / "landing")
+    return publish_in(root)
+
+
+@pytest.fixture(scope="session")
+def leak_cases_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The contract example with the leak cases of issue 25 (``landing_with_leak_cases``)
+    published once by ``cxw run``: ``landing/``, ``data/warehouse.duckdb`` and the rest.
+    Read it in place, or take a copy to run on (``published_copy``)."""
+    root = tmp_path_factory.mktemp("leak_cases_published")
+    landing_with_leak_cases(root / "landing")
+    return publish_in(root, "data/warehouse.duckdb")
+
+
 # -- the hand-made connector fixtures ----------------------------------------------------
 
 
