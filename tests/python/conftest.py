@@ -50,6 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.close(handle)
         os.environ[COST_LOG_ENV] = name
         config.stash[_OWN_COST_LOG] = Path(name)
+    config.pluginmanager.register(_CostCallers(), "cxw-cost-callers")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -73,16 +74,20 @@ def _cost_where(where: str) -> Iterator[None]:
             os.environ[COST_WHERE_ENV] = before
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
-    with _cost_where(f"fixture {fixturedef.argname} ({fixturedef.scope})"):
-        return (yield)
+class _CostCallers:
+    """Names the fixture or test that runs as the caller of its dbt and generator runs.
+    Registered as a plugin of its own: a conftest's hooks reach only the nodes below
+    its folder, and a session fixture is set up by the session node."""
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef):
+        with _cost_where(f"fixture {fixturedef.argname} ({fixturedef.scope})"):
+            return (yield)
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item):
-    with _cost_where(f"test {item.nodeid}"):
-        return (yield)
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        with _cost_where(f"test {item.nodeid}"):
+            return (yield)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

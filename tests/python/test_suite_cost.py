@@ -97,9 +97,17 @@ def caller() -> str | None:
     return os.environ.get(COST_WHERE_ENV)
 
 
-def test_the_session_names_the_fixture_or_test_that_calls(caller: str | None, request) -> None:
+@pytest.fixture(scope="session")
+def session_caller() -> str | None:
+    return os.environ.get(COST_WHERE_ENV)
+
+
+def test_the_session_names_the_fixture_or_test_that_calls(
+    caller: str | None, session_caller: str | None, request
+) -> None:
     assert os.environ.get(COST_LOG_ENV), "the session counts into a log of its own"
     assert caller == "fixture caller (function)"
+    assert session_caller == "fixture session_caller (session)"
     assert os.environ[COST_WHERE_ENV] == f"test {request.node.nodeid}"
 
 
