@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cx_warehouse import cost_log
 from cx_warehouse.paths import PROJECT_DIR
 
 log = logging.getLogger(__name__)
@@ -175,17 +176,19 @@ def run_dbt(
     run_results.unlink(missing_ok=True)
     log.info("running dbt %s", " ".join(args))
     log.debug("command: %s", command)
-    completed = subprocess.run(
-        command,
-        cwd=project_dir,
-        env=child_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL if capture else None,
-        stderr=subprocess.DEVNULL if capture else subprocess.STDOUT,
-        check=False,
-        pass_fds=tuple(keep_fds),
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-    )
+    selected = any(arg in ("--select", "-s") for arg in args)
+    with cost_log.timed("dbt", command=args[0] if args else "", select=selected):
+        completed = subprocess.run(
+            command,
+            cwd=project_dir,
+            env=child_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if capture else None,
+            stderr=subprocess.DEVNULL if capture else subprocess.STDOUT,
+            check=False,
+            pass_fds=tuple(keep_fds),
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
     if cache:
         _keep_parse(target_path, shared)
     failed = failed_nodes(run_results) if completed.returncode else ()

@@ -19,6 +19,8 @@ from pathlib import Path
 import pyarrow as pa
 from tqdm import tqdm
 
+from cx_warehouse import cost_log
+
 from . import (
     behaviour,
     callcenter,
@@ -97,7 +99,10 @@ def generate(config: GenerateConfig, progress: bool = True) -> dict[str, int]:
     """Write the landing files and the truth; return the records written per
     ``system/entity``, duplicates and malformed lines included: the warehouse's landed rows."""
     check_folders(config)
-    with tempfile.TemporaryDirectory(prefix="cxw-generate-") as spill:
+    with (
+        cost_log.timed("generate", customers=config.customers, days=config.days),
+        tempfile.TemporaryDirectory(prefix="cxw-generate-") as spill,
+    ):
         return _generate(config, World(config, spill=Path(spill)), progress)
 
 

@@ -11,7 +11,10 @@ import hashlib
 import json
 import os
 import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cx_warehouse import cost_log
+from cx_warehouse.cost_log import COST_LOG_ENV, COST_WHERE_ENV
 from cx_warehouse.dbt import PARSE_CACHE_ENV, DbtResult, build_args, run_dbt
 from cx_warehouse.paths import PROJECT_DIR
 
@@ -29,6 +34,9 @@ LANDING_MIN = PROJECT_DIR / "tests" / "fixtures" / "landing_min"
 CONNECTOR_FIXTURES = PROJECT_DIR / "tests" / "fixtures" / "connectors"
 # The erasure key the test builds run with, as a daily job should (README).
 ERASURE_KEY = "test-erasure-key-0123456789"
+# The cost log this session made (and removes), when CXW_COST_LOG named none.
+_OWN_COST_LOG = pytest.StashKey[Path]()
+_COLLECTED = pytest.StashKey[list[pytest.Item]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -36,6 +44,73 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "spark: needs PySpark and Java (make setup-spark); run by make test-spark"
     )
+    # Count the session's dbt invocations and generator runs (cx_warehouse.cost_log),
+    # in a file of its own unless CXW_COST_LOG already names one.
+    if COST_LOG_ENV not in os.environ:
+        handle, name = tempfile.mkstemp(prefix="cxw-cost-", suffix=".jsonl")
+        os.close(handle)
+        os.environ[COST_LOG_ENV] = name
+        config.stash[_OWN_COST_LOG] = Path(name)
+    config.pluginmanager.register(_CostCallers(), "cxw-cost-callers")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = config.stash.get(_OWN_COST_LOG, None)
+    if own is not None:
+        own.unlink(missing_ok=True)
+        os.environ.pop(COST_LOG_ENV, None)
+
+
+@contextmanager
+def _cost_where(where: str) -> Iterator[None]:
+    """Name ``where`` as the caller of the dbt and generator runs inside the block."""
+    before = os.environ.get(COST_WHERE_ENV)
+    os.environ[COST_WHERE_ENV] = where
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(COST_WHERE_ENV, None)
+        else:
+            os.environ[COST_WHERE_ENV] = before
+
+
+class _CostCallers:
+    """Names the fixture or test that runs as the caller of its dbt and generator runs.
+    Registered as a plugin of its own: a conftest's hooks reach only the nodes below
+    its folder, and a session fixture is set up by the session node."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef):
+        with _cost_where(f"fixture {fixturedef.argname} ({fixturedef.scope})"):
+            return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        with _cost_where(f"test {item.nodeid}"):
+            return (yield)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    session.config.stash[_COLLECTED] = list(session.items)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """What the session cost: the dbt invocations and generator runs it counted (with
+    the fixtures and tests that cost most), and the fixtures that build or generate
+    with the test modules that share them (bench/test_cost.py, read from the source)."""
+    sys.path.insert(0, str(PROJECT_DIR / "bench"))
+    import test_cost
+
+    write = terminalreporter.write_line
+    terminalreporter.section("test cost")
+    for line in cost_log.summary(cost_log.read(Path(os.environ.get(COST_LOG_ENV, "")))):
+        write(line)
+    lines = test_cost.summary_lines(config.stash.get(_COLLECTED, []))
+    if lines:
+        write("fixtures that build or generate (bench/test_cost.py for the whole table):")
+        for line in lines:
+            write(line)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -244,6 +319,55 @@ def medium_build(medium_dataset: Generated, tmp_path_factory: pytest.TempPathFac
 def landing_min_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The contract's hand-made example, built with every dbt unit test."""
     return dbt_build(LANDING_MIN, tmp_path_factory.mktemp("landing_min_build"), unit_tests=True)
+
+
+def publish_in(root: Path, warehouse: str = "warehouse.duckdb") -> Path:
+    """``cxw run`` (in this process, with the suite's erasure key) on ``root/landing``
+    into ``root/<warehouse>``, dbt's target and logs in ``root``; returns ``root``,
+    which then holds everything the run leaves (BI file, Data Docs, report, lock file)."""
+    from cx_warehouse.cli import main
+
+    settings = {
+        "CXW_LANDING": root / "landing",
+        "CXW_WAREHOUSE": root / warehouse,
+        "CXW_TRUTH": root / "truth",
+        "DBT_TARGET_PATH": root / "target",
+        "DBT_LOG_PATH": root / "logs",
+        "CXW_THREADS": "2",
+        "CXW_ERASURE_KEY": ERASURE_KEY,
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in settings.items():
+            patch.setenv(name, str(value))
+        assert main(["-q", "run"]) == 0
+    return root
+
+
+def published_copy(published: Path, root: Path) -> None:
+    """A folder ``publish_in`` filled, copied into ``root``. A run names landing files
+    relative to the landing folder and a clean run leaves an empty lock file, so the
+    copy runs on as the original would; the warehouse is the same file byte for byte."""
+    shutil.copytree(published, root, dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def landing_min_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The contract example published once by ``cxw run``: ``landing/``,
+    ``warehouse.duckdb`` and the rest (``publish_in``). Tests that start from a
+    published warehouse take a copy (``published_copy``) instead of a run of their own."""
+    root = tmp_path_factory.mktemp("landing_min_published")
+    shutil.copytree(LANDING_MIN, root / "landing")
+    return publish_in(root)
+
+
+@pytest.fixture(scope="session")
+def leak_cases_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The contract example with the leak cases of issue 25 (``landing_with_leak_cases``)
+    published once by ``cxw run``: ``landing/``, ``data/warehouse.duckdb`` and the rest.
+    Read it in place, or take a copy to run on (``published_copy``)."""
+    root = tmp_path_factory.mktemp("leak_cases_published")
+    landing_with_leak_cases(root / "landing")
+    return publish_in(root, "data/warehouse.duckdb")
 
 
 # -- the hand-made connector fixtures ----------------------------------------------------

@@ -5,11 +5,10 @@ its bytes before it validates and publishes."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import LANDING_MIN
+from conftest import published_copy
 
 import cx_warehouse.erasure
 from cx_warehouse.cli import main
@@ -29,16 +28,15 @@ def _erase_later(landing: Path) -> None:
 
 
 @pytest.fixture
-def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The contract example published, then an erasure of a person it holds landed."""
-    landing = tmp_path / "landing"
-    shutil.copytree(LANDING_MIN, landing)
-    monkeypatch.setenv("CXW_LANDING", str(landing))
+def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, landing_min_published: Path) -> Path:
+    """The contract example published (a copy of the session's), then an erasure of a
+    person it holds landed."""
+    published_copy(landing_min_published, tmp_path)
     warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("CXW_LANDING", str(tmp_path / "landing"))
     monkeypatch.setenv("CXW_WAREHOUSE", str(warehouse))
-    assert main(["-q", "run"]) == 0
     assert EMAIL.encode() in warehouse.read_bytes().lower()
-    _erase_later(landing)
+    _erase_later(tmp_path / "landing")
     return warehouse
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import LANDING_MIN, file_digests, sha256
+from conftest import LANDING_MIN, file_digests, published_copy, sha256
 
 import cx_warehouse.dbt
 import cx_warehouse.publish
@@ -322,9 +322,12 @@ def test_bad_files_are_quarantined_and_the_rest_loads(
 
 
 @pytest.fixture
-def published(tmp_path: Path, in_process: Path) -> tuple[Path, dict[str, str]]:
-    """A published warehouse of the contract example, and its Data Docs' digests."""
-    assert main(["-q", "run"]) == 0
+def published(
+    tmp_path: Path, in_process: Path, landing_min_published: Path
+) -> tuple[Path, dict[str, str]]:
+    """A published warehouse of the contract example (a copy of the session's), and its
+    Data Docs' digests."""
+    published_copy(landing_min_published, tmp_path)
     return in_process, file_digests(tmp_path / "data_docs")
 
 

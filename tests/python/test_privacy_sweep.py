@@ -1,11 +1,12 @@
 """After erasures, nothing a run leaves holds an erased person: a sweep of every place.
 
 The contract example with the leak cases of issue 25 (``landing_with_leak_cases``) is
-published by ``cxw run``; then erasures that arrive after the data (an email that only
-email events hold, and a shop customer by customer_id) land and a second, incremental
-run applies them. The sweep then looks for every identifier of every erased person -
-as landed, trimmed, lower-cased, phones in E.164, digits and national forms, and the
-md5, sha1 and sha256 hex of each of those - in:
+published by ``cxw run`` (once per session, ``leak_cases_published``, and copied); then
+erasures that arrive after the data (an email that only email events hold, and a shop
+customer by customer_id) land and a second, incremental run applies them. The sweep then
+looks for every identifier of every erased person - as landed, trimmed, lower-cased,
+phones in E.164, digits and national forms, and the md5, sha1 and sha256 hex of each of
+those - in:
 
 - every column of every table and view of the published warehouse;
 - the published file's raw bytes;
@@ -26,12 +27,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ERASURE_KEY, landing_with_leak_cases
+from conftest import ERASURE_KEY, publish_in, published_copy
 from test_privacy import linked_identifiers
 
 from cx_warehouse import layers
 from cx_warehouse.bi import pii_columns
-from cx_warehouse.cli import main
 
 pytestmark = pytest.mark.dbt
 
@@ -91,21 +91,16 @@ def _pattern(forms: set[str]) -> re.Pattern[bytes]:
 
 
 @pytest.fixture(scope="module")
-def swept(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def swept(tmp_path_factory: pytest.TempPathFactory, leak_cases_published: Path) -> dict:
+    """The session's first run (``leak_cases_published``) copied, with the later
+    erasures landed and applied by a second run in the copy."""
     root = tmp_path_factory.mktemp("sweep")
-    landing = landing_with_leak_cases(root / "landing")
+    published_copy(leak_cases_published, root)
+    landing = root / "landing"
     warehouse = root / "data" / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CXW_LANDING", str(landing))
-        patch.setenv("CXW_WAREHOUSE", str(warehouse))
-        patch.setenv("DBT_TARGET_PATH", str(root / "target"))
-        patch.setenv("DBT_LOG_PATH", str(root / "logs"))
-        patch.setenv("CXW_THREADS", "2")
-        patch.setenv("CXW_ERASURE_KEY", ERASURE_KEY)
-        assert main(["-q", "run"]) == 0
-        requests = landing / "privacy" / "erasure_requests.csv"
-        requests.write_text(requests.read_text(encoding="utf-8") + LATER_ERASURES, "utf-8")
-        assert main(["-q", "run"]) == 0
+    requests = landing / "privacy" / "erasure_requests.csv"
+    requests.write_text(requests.read_text(encoding="utf-8") + LATER_ERASURES, "utf-8")
+    publish_in(root, "data/warehouse.duckdb")
 
     erased = linked_identifiers(landing) | LEAK_CASE_IDENTIFIERS
     erased |= _cookies(landing, {value for kind, value in erased if kind == "customer_id"})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import LANDING_MIN, dbt_build, landing_with_leak_cases
+from conftest import LANDING_MIN
 
 from cx_warehouse import layers
 from cx_warehouse.dbt import run_dbt
@@ -34,16 +34,16 @@ def test_comments_lose_their_contact_data(tmp_path: Path) -> None:
         assert redacted == expected, case_name
 
 
-def test_erasure_reaches_comments_national_phones_and_broken_lines(tmp_path: Path) -> None:
+def test_erasure_reaches_comments_national_phones_and_broken_lines(
+    leak_cases_published: Path,
+) -> None:
     """Before: a comment naming an erased email kept it in stg_surveys__responses,
     fct_survey_responses and the marts; a respondent who typed the national form of an
     erased Czech number ('703 118 919' for +420703118919) kept the comment and the
     phone, parsed as +48703118919; a person whose only shop-customer line was cut short
-    (quarantined) kept the email that line linked, in their email events."""
-    landing = landing_with_leak_cases(tmp_path / "landing")
-    build = dbt_build(landing, tmp_path / "build")
-    assert build.result.ok, build.result.reason()
-    with layers.connect(build.warehouse) as connection:
+    (quarantined) kept the email that line linked, in their email events. Read from
+    the session's published run of the leak cases (``leak_cases_published``)."""
+    with layers.connect(leak_cases_published / "data" / "warehouse.duckdb") as connection:
         staged = dict(
             connection.execute(
                 "select response_id, (comment, respondent_phone, is_erased) "
