@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import CONNECTOR_FIXTURES, Build, connector_fixture_vars, connector_landing
 from spark_raw_tables import copy_in_child
 from spark_rows import build_on_spark, table_differences, utc_session
@@ -37,9 +38,28 @@ SCHEMA = "cx_connectors"
 CONNECTOR_MODELS = "models/staging/connectors/"
 
 
+def _fixtures() -> dict[str, dict]:
+    return {
+        path.stem: yaml.safe_load(path.read_text())
+        for path in sorted(CONNECTOR_FIXTURES.glob("*.yml"))
+    }
+
+
 def _connectors() -> list[str]:
-    """The connectors with a fixture: each ``<connector>.yml``."""
-    return sorted(path.stem for path in CONNECTOR_FIXTURES.glob("*.yml"))
+    """The connectors with a fixture (each ``<connector>.yml``) whose tables are tables.
+    Not yet a connector read from files (``parquet_export``, GA4's export): on Spark its
+    source is one metastore table (docs/sources.md) that this test does not make from
+    the fixture's daily tables; its system is ``none`` in the Spark build."""
+    return [name for name, fixture in _fixtures().items() if "parquet_export" not in fixture]
+
+
+def _spark_vars() -> dict:
+    """Every fixture's vars, with the systems of the file-read connectors ``none``."""
+    variables = connector_fixture_vars()
+    for name, fixture in _fixtures().items():
+        if name not in _connectors():
+            variables |= dict.fromkeys(fixture["vars"], "none")
+    return variables
 
 
 def _manifest(target_path: Path) -> dict:
@@ -58,7 +78,15 @@ def _compared(manifest: dict) -> dict[str, tuple[str, str | None]]:
     connector_models = {
         unique_id
         for unique_id, node in models.items()
+        if node["original_file_path"].startswith(
+            tuple(f"{CONNECTOR_MODELS}{name}/" for name in _connectors())
+        )
+    }
+    skipped = {
+        unique_id
+        for unique_id, node in models.items()
         if node["original_file_path"].startswith(CONNECTOR_MODELS)
+        and unique_id not in connector_models
     }
     connectors = ", ".join(f"'{name}'" for name in _connectors())
     compared = {}
@@ -67,6 +95,8 @@ def _compared(manifest: dict) -> dict[str, tuple[str, str | None]]:
         if unique_id not in connector_models and not reads_connector:
             continue
         staging = node["original_file_path"].startswith("models/staging/")
+        if staging and skipped & set(node["depends_on"]["nodes"]):
+            continue  # a canonical model a skipped connector builds
         where = None if staging else f"source_system in ({connectors})"
         compared[f"{node['schema']}.{node['name']}"] = (node["name"], where)
     return compared
@@ -104,7 +134,7 @@ def spark_build(
         [
             *build_args(),
             "--vars",
-            json.dumps(connector_fixture_vars()),
+            json.dumps(_spark_vars()),
             "--select",
             *_selection(manifest, compared),
             "--indirect-selection",
