@@ -249,6 +249,7 @@ union all
 select 'EMD_D0000000001', id, null, to_timestamp($start)::timestamp,
     {SYNCED.format(at="$start")}
 from (select id from _qx_contacts order by id limit $quirks)
+order by distribution_id, contact_id
 """
 
 RAW_RESPONSES = f"""
