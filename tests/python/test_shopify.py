@@ -293,9 +293,11 @@ SHOP_FACTS = {
         group by all order by all
     """,
     "calls with an order": "select count(*), count(order_id) from int_calls_linked",
+    # answered: Qualtrics names an invitation's order only in its response
     "order-triggered invitations": """
         select count(*), count(order_id) from int_survey_invitations_linked
         where trigger_type = 'order_delivered'
+            and invitation_id in (select invitation_id from stg_surveys__responses)
     """,
     "order-triggered responses": """
         select count(*), round(avg(score), 4) from int_survey_responses_counted
