@@ -20,6 +20,13 @@
             }) -%}
         {%- endfor -%}
     {%- endif -%}
+    {%- if zendesk_satisfaction_ratings() -%}
+        {%- do tables.append({
+            'connector': 'zendesk', 'table': 'satisfaction_rating',
+            'model': 'stg_zendesk__satisfaction_ratings',
+            'key': 'satisfaction_rating_id', 'system': 'surveys',
+        }) -%}
+    {%- endif -%}
     {%- if staging_source('surveys') == 'qualtrics' -%}
         {%- for table, model, key in [
             ('survey', 'stg_qualtrics__surveys', 'survey_id'),

@@ -45,3 +45,11 @@
     {{- return(source_name != 'intake'
         and source_name not in system_connectors().values()) -}}
 {% endmacro %}
+
+{% macro zendesk_satisfaction_ratings() %}
+    {#- Whether Zendesk's satisfaction ratings are read as csat surveys of
+        calls: the call centre on Zendesk, and var
+        zendesk_using_satisfaction_ratings (docs/sources.md). -#}
+    {{- return(staging_source('callcenter') == 'zendesk'
+        and var('zendesk_using_satisfaction_ratings')) -}}
+{% endmacro %}

@@ -76,6 +76,84 @@ def test_each_zendesk_quirk_has_its_outcome(connector_build: Build) -> None:
     assert agents == [("2",)]
 
 
+def test_zendesk_ratings_are_csat_surveys_of_their_calls(connector_build: Build) -> None:
+    """Each satisfaction rating's outcome; a rated one is a csat response to the call
+    it rates (a merged ticket's rating rates the call it was merged into), scored on
+    the csat scale, and counted in fct_survey_responses against that call."""
+    assert connector_build.result.ok, connector_build.result.reason()
+    ratings = {
+        row[0]: row[1:]
+        for row in _rows(
+            connector_build.warehouse,
+            """
+            select satisfaction_rating_id, record_status, record_rule, call_id, score,
+                score_rejection_reason, is_answered
+            from stg_zendesk__satisfaction_ratings
+            """,
+        )
+    }
+    assert ratings == {
+        "100": ("modelled", None, "10", 5, None, True),
+        "101": ("modelled", None, "10", 1, None, True),
+        "102": ("modelled", None, "15", None, None, False),
+        "103": ("excluded", "not_a_call", "14", 5, None, True),
+        "104": ("modelled", None, "17", 1, None, True),
+        "105": ("excluded", "not_offered", "10", None, None, False),
+        "106": ("quarantined", "unknown_ticket", None, 5, None, True),
+        "107": ("excluded", "deleted_in_source", "10", 5, None, True),
+        "108": ("modelled", None, "15", 4, None, True),
+        "109": ("modelled", None, "10", None, "not_a_number", True),
+    }
+    invitations = _rows(
+        connector_build.warehouse,
+        """
+        select invitation_id, trigger_type, trigger_ref, survey_type, channel,
+            recipient_email, strftime(sent_at, '%Y-%m-%d %H:%M')
+        from stg_surveys__invitations where file_name = 'zendesk.satisfaction_rating'
+        order by 1
+        """,
+    )
+    assert invitations == [
+        ("100", "call_completed", "10", "csat", "email", "anna@example.com", "2024-03-01 12:00"),
+        ("101", "call_completed", "10", "csat", "email", "anna@example.com", "2024-03-01 12:00"),
+        ("102", "call_completed", "15", "csat", "email", None, "2024-03-05 12:00"),
+        ("104", "call_completed", "17", "csat", "email", None, "2024-03-07 12:00"),
+        ("108", "call_completed", "15", "csat", "email", None, "2024-03-05 12:00"),
+        ("109", "call_completed", "10", "csat", "email", "anna@example.com", "2024-03-01 12:00"),
+    ]  # fmt: skip
+    responses = _rows(
+        connector_build.warehouse,
+        """
+        select response_id, score, score_rejection_reason, comment, is_complete,
+            strftime(submitted_at, '%Y-%m-%d %H:%M')
+        from stg_surveys__responses where file_name = 'zendesk.satisfaction_rating'
+        order by 1
+        """,
+    )
+    assert responses == [
+        ("100", 5, None, "Quick help, call me on [phone]", True, "2024-03-02 09:00"),
+        ("101", 1, None, None, True, "2024-03-02 10:00"),
+        ("104", 1, None, None, True, "2024-03-08 09:00"),
+        ("108", 4, None, None, True, "2024-03-06 08:00"),
+        ("109", None, "not_a_number", None, True, "2024-03-01 14:00"),
+    ]
+    counted = _rows(
+        connector_build.warehouse,
+        """
+        select f.response_id, f.trigger_type, t.source_record_id, f.score, f.is_satisfied
+        from fct_survey_responses as f
+        left join fct_customer_journey as t on f.trigger_touchpoint_id = t.touchpoint_id
+        where f.response_id in ('100', '101', '104', '108', '109') order by 1
+        """,
+    )
+    assert counted == [
+        ("100", "call_completed", "10", 5, True),
+        ("101", "call_completed", "10", 1, False),
+        ("104", "call_completed", "17", 1, False),
+        ("108", "call_completed", "15", 4, True),
+    ]
+
+
 def test_zendesk_erasure_leaves_nothing_findable(connector_build: Build) -> None:
     assert connector_build.result.ok, connector_build.result.reason()
     assert _rows(
@@ -117,6 +195,7 @@ def test_zendesk_tables_reconcile_and_quarantine(connector_build: Build) -> None
     assert rows == [
         ("callcenter.agents", 0, 0, 0, 0, 0, True),
         ("callcenter.calls", 0, 0, 0, 0, 0, True),
+        ("zendesk.satisfaction_rating", 10, 6, 0, 3, 1, True),
         ("zendesk.ticket", 8, 3, 1, 2, 2, True),
         ("zendesk.ticket_field_history", 42, 30, 6, 6, 0, True),
         ("zendesk.user", 5, 4, 0, 1, 0, True),
@@ -127,6 +206,7 @@ def test_zendesk_tables_reconcile_and_quarantine(connector_build: Build) -> None
         " where source_system = 'zendesk'",
     )
     assert sorted(quarantined) == [
+        ("106", "unknown_ticket", "zendesk.satisfaction_rating"),
         ("12", "requester_is_staff", "zendesk.ticket"),
         ("16", "missing_call_fields", "zendesk.ticket"),
     ]

@@ -79,7 +79,7 @@ def test_each_qualtrics_quirk_has_its_outcome(qualtrics_build: Path) -> None:
             select response_id, invitation_id, survey_type, score, score_rejection_reason,
                 language, respondent_email, comment, is_complete, is_erased,
                 strftime(submitted_at, '%Y-%m-%d %H:%M'), partition_date::varchar
-            from stg_surveys__responses
+            from stg_surveys__responses where file_name like 'qualtrics.%'
             """,
         )
     }
@@ -101,7 +101,7 @@ def test_each_qualtrics_quirk_has_its_outcome(qualtrics_build: Path) -> None:
             qualtrics_build,
             "select invitation_id, trigger_ref, survey_type, trigger_type, channel,"
             " recipient_email, recipient_phone, is_erased, strftime(sent_at, '%Y-%m-%d %H:%M')"
-            " from stg_surveys__invitations",
+            " from stg_surveys__invitations where file_name like 'qualtrics.%'",
         )
     }
     assert invitations == {
@@ -119,7 +119,9 @@ def test_each_qualtrics_quirk_has_its_outcome(qualtrics_build: Path) -> None:
 
 def test_only_finished_real_responses_count(qualtrics_build: Path) -> None:
     assert _rows(
-        qualtrics_build, "select response_id from int_survey_responses_counted order by 1"
+        qualtrics_build,
+        "select response_id from int_survey_responses_counted"
+        " where file_name like 'qualtrics.%' order by 1",
     ) == [("R1",), ("R2",), ("R3",)]
 
 

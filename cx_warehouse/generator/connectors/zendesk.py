@@ -1,4 +1,6 @@
-"""Zendesk Support as Fivetran loads it: ``user``, ``ticket``, ``ticket_field_history``.
+"""Zendesk Support as Fivetran loads it: ``user``, ``ticket``, ``ticket_field_history``,
+and an empty ``satisfaction_rating`` (the simulated business surveys its calls in
+Qualtrics, not with Zendesk's own CSAT).
 
 The same calls as the telephony export (``landing.calls``), one voice ticket each
 (id ``call_no + 1``), its requester the end user Zendesk Talk makes for the caller's
@@ -188,13 +190,19 @@ def write(world: World, raw: Path) -> dict[str, int]:
                 value, user_id::bigint as user_id,
                 {synced.format(at="updated")} as _fivetran_synced
             from _zd_field_history order by ticket_id, field_name, updated;
+            create table zendesk_raw.{SCHEMA}.satisfaction_rating (
+                id bigint, ticket_id bigint, requester_id bigint, assignee_id bigint,
+                group_id bigint, score varchar, comment varchar, reason varchar,
+                created_at timestamp, updated_at timestamp,
+                _fivetran_synced timestamp, _fivetran_deleted boolean
+            );
             """
         )
         rows = {
             f"{SCHEMA}/{table}": con.execute(
                 f'select count(*) from zendesk_raw.{SCHEMA}."{table}"'
             ).fetchall()[0][0]
-            for table in ("user", "ticket", "ticket_field_history")
+            for table in ("user", "ticket", "ticket_field_history", "satisfaction_rating")
         }
     finally:
         con.execute("detach zendesk_raw")

@@ -6,7 +6,8 @@
 -#}
 
 {#- The landing files, the Qualtrics connector (docs/sources.md) or no
-    survey platform. -#}
+    survey platform; then, with the call centre on Zendesk, its
+    satisfaction ratings (csat surveys of calls, whatever the platform). -#}
 {%- set surveys_source = staging_source('surveys') %}
 {% if surveys_source == 'landing' -%}
 
@@ -151,5 +152,28 @@ select
     cast(null as {{ dbt.type_timestamp() }}) as sent_at
 
 where false
+
+{%- endif %}
+
+{%- if zendesk_satisfaction_ratings() %}
+
+union all
+
+select
+    satisfaction_rating_id as invitation_id,
+    call_id as trigger_ref,
+    'csat' as survey_type,
+    'call_completed' as trigger_type,
+    respondent_email as recipient_email,
+    respondent_phone as recipient_phone,
+    'email' as channel,
+    'zendesk.satisfaction_rating' as file_name,
+    is_erased,
+    cast(synced_at as date) as partition_date,
+    offered_at as sent_at
+
+from {{ ref('stg_zendesk__satisfaction_ratings') }}
+
+where record_status = 'modelled'
 
 {%- endif %}

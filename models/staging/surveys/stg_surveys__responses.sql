@@ -12,7 +12,8 @@
 -#}
 
 {#- The landing files, the Qualtrics connector (docs/sources.md) or no
-    survey platform. -#}
+    survey platform; then, with the call centre on Zendesk, its
+    satisfaction ratings (csat surveys of calls, whatever the platform). -#}
 {%- set surveys_source = staging_source('surveys') %}
 {% if surveys_source == 'landing' -%}
 
@@ -214,5 +215,34 @@ select
     cast(null as {{ dbt.type_timestamp() }}) as submitted_at
 
 where false
+
+{%- endif %}
+
+{%- if zendesk_satisfaction_ratings() %}
+
+union all
+
+select
+    satisfaction_rating_id as response_id,
+    satisfaction_rating_id as invitation_id,
+    cast(null as {{ dbt.type_string() }}) as store_id,
+    'csat' as survey_type,
+    score_text,
+    comment,  -- noqa: RF04
+    cast(null as {{ dbt.type_string() }}) as language,  -- noqa: RF04
+    respondent_email,
+    respondent_phone,
+    'zendesk.satisfaction_rating' as file_name,
+    score_rejection_reason,
+    score,
+    cast(0 as bigint) as duplicate_deliveries,
+    true as is_complete,
+    is_erased,
+    cast(synced_at as date) as partition_date,
+    submitted_at
+
+from {{ ref('stg_zendesk__satisfaction_ratings') }}
+
+where record_status = 'modelled' and is_answered
 
 {%- endif %}
