@@ -443,26 +443,30 @@ def both_shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Gen
     }
 
 
-def _parquet_exports(connection, root: Path) -> dict[str, Path]:
+def parquet_exports(raw: Path, root: Path) -> dict[str, str]:
     """A connector whose source is files (GA4's export): each table of its fixture's
-    schema (the fixture's name) written to ``<table>.parquet`` in a folder of its own,
-    by the environment variable its ``<connector>.yml`` names as ``parquet_export``."""
-    exports: dict[str, Path] = {}
-    for path in sorted(CONNECTOR_FIXTURES.glob("*.yml")):
-        variable = yaml.safe_load(path.read_text()).get("parquet_export")
-        if variable is None:
-            continue
-        folder = root / path.stem
-        folder.mkdir()
-        tables = connection.execute(
-            "select table_name from information_schema.tables where table_schema = ?",
-            [path.stem],
-        ).fetchall()
-        for (table,) in tables:
-            connection.execute(
-                f"copy {path.stem}.{table} to '{folder / table}.parquet' (format parquet)"
-            )
-        exports[variable] = folder
+    schema (the fixture's name) in ``raw`` written to ``<table>.parquet`` in the folder
+    ``root/<connector>``. Returns the environment to run with: the variable each such
+    ``<connector>.yml`` names as ``parquet_export`` -> its folder."""
+    import duckdb
+
+    exports: dict[str, str] = {}
+    with duckdb.connect(str(raw), read_only=True) as connection:
+        for path in sorted(CONNECTOR_FIXTURES.glob("*.yml")):
+            variable = yaml.safe_load(path.read_text()).get("parquet_export")
+            if variable is None:
+                continue
+            folder = root / path.stem
+            folder.mkdir()
+            tables = connection.execute(
+                "select table_name from information_schema.tables where table_schema = ?",
+                [path.stem],
+            ).fetchall()
+            for (table,) in tables:
+                connection.execute(
+                    f"copy {path.stem}.{table} to '{folder / table}.parquet' (format parquet)"
+                )
+            exports[variable] = str(folder)
     return exports
 
 
@@ -490,15 +494,11 @@ def connector_build(connector_raw: Path, tmp_path_factory: pytest.TempPathFactor
     """One build of every connector fixture together, as a company with all of them
     would run: the tables of each ``<connector>.sql`` in one raw file (``CXW_RAW``),
     each system they replace on its connector and without landing files."""
-    import duckdb
-
     root = tmp_path_factory.mktemp("connector_fixtures")
-    with duckdb.connect(str(connector_raw), read_only=True) as connection:
-        exports = _parquet_exports(connection, root)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CXW_RAW", str(connector_raw))
-        for variable, folder in exports.items():
-            patch.setenv(variable, str(folder))
+        for variable, folder in parquet_exports(connector_raw, root).items():
+            patch.setenv(variable, folder)
         return dbt_build(connector_landing(root), root, variables=connector_fixture_vars())
 
 

@@ -1,8 +1,8 @@
 """What the Spark tests share (test_spark_parity.py for the marts,
-test_spark_connectors.py for the connectors): a dbt build on the ``spark`` target, a
+test_spark_connectors.py for the connectors): dbt on the ``spark`` target, a
 session on its metastore, and the same table on DuckDB and on Spark compared row for
 row: as multisets of rows, numbers within 1e-9 relative, dates and timestamps as naive
-UTC text.
+UTC text, but ``loaded_at`` (RUN_COLUMNS).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import decimal
 import math
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,18 +21,27 @@ from conftest import ERASURE_KEY
 from cx_warehouse.dbt import DbtResult, run_dbt
 
 RELATIVE_TOLERANCE = 1e-9
+# Columns naming the run that wrote a row (its start time): two builds differ there by
+# construction, so they are present on both engines but their values not compared.
+RUN_COLUMNS = {"loaded_at"}
 
 
-def build_on_spark(
-    arguments: list[str], landing: Path, workdir: Path, schema: str
+def dbt_on_spark(
+    arguments: list[str],
+    landing: Path,
+    workdir: Path,
+    schema: str,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[DbtResult, Path]:
-    """``dbt <arguments> --target spark`` on ``landing``, its metastore and tables under
-    ``workdir/spark`` (returned), target and logs beside, with the erasure key of the
-    DuckDB builds it is compared with (a module fixture runs before the autouse one)."""
+    """``dbt <arguments> --target spark`` on ``landing`` (and ``env``), its metastore and
+    tables under ``workdir/spark`` (returned), target and logs beside, with the erasure
+    key of the DuckDB builds it is compared with (a module fixture runs before the
+    autouse one)."""
     spark_dir = workdir / "spark"
     result = run_dbt(
         [*arguments, "--target", "spark"],
         env={
+            **(env or {}),
             "CXW_LANDING": str(landing),
             "CXW_SPARK_DIR": str(spark_dir),
             "CXW_SPARK_SCHEMA": schema,
@@ -116,11 +125,12 @@ def table_differences(
 ) -> tuple[int, list[str]]:
     """``table`` (``schema.name``) read from the DuckDB ``connection`` and the Spark
     ``session``, its rows that match ``where`` (SQL both engines read) or all: its
-    DuckDB row count and every difference (columns, rows)."""
+    DuckDB row count and every difference (columns, rows; RUN_COLUMNS by name only)."""
     columns = [row[0] for row in connection.execute(f"describe {table}").fetchall()]
     spark_frame = session.table(table)
     if sorted(spark_frame.columns) != sorted(columns):
         return 0, [f"{table}: columns {columns} on DuckDB, {spark_frame.columns} on Spark"]
+    columns = [column for column in columns if column not in RUN_COLUMNS]
     selected = ", ".join(columns)
     condition = f" where {where}" if where else ""
     if where:

@@ -1,10 +1,13 @@
 """The connectors on Spark (docs/sources.md): the hand-made connector fixtures
 (tests/fixtures/connectors/<connector>.sql and .yml), loaded into DuckDB as
 ``connector_build`` loads them, are copied into Spark's metastore (one database per
-connector schema, the DuckDB column types kept: spark_raw_tables.py), and the project
-is built once on Spark with each system on its connector (every fixture's vars):
-the models those tables reach, what they read and the data tests of the former, not
-the rest (the landing-only models are test_spark_parity.py's).
+connector schema, the DuckDB column types kept: spark_raw_tables.py); a connector
+whose source is files (``parquet_export``) has them written as ``connector_build``
+writes them, and made its metastore table by the run-operation its fixture names
+(``spark_operation``), as a user would. The project is then built once on Spark with
+each system on its connector (every fixture's vars): the models those tables reach,
+what they read and the data tests of the former, not the rest (the landing-only models
+are test_spark_parity.py's).
 
 Every table then holds the same rows on Spark as in the DuckDB ``connector_build``:
 each connector staging model (models/staging/connectors/), each canonical staging
@@ -23,9 +26,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CONNECTOR_FIXTURES, Build, connector_fixture_vars, connector_landing
+from conftest import (
+    CONNECTOR_FIXTURES,
+    Build,
+    connector_fixture_vars,
+    connector_landing,
+    parquet_exports,
+)
 from spark_raw_tables import copy_in_child
-from spark_rows import build_on_spark, table_differences, utc_session
+from spark_rows import dbt_on_spark, table_differences, utc_session
 
 from cx_warehouse import layers
 from cx_warehouse.dbt import build_args
@@ -45,23 +54,6 @@ def _fixtures() -> dict[str, dict]:
     }
 
 
-def _connectors() -> list[str]:
-    """The connectors with a fixture (each ``<connector>.yml``) whose tables are tables.
-    Not yet a connector read from files (``parquet_export``, GA4's export): on Spark its
-    source is one metastore table (docs/sources.md) that this test does not make from
-    the fixture's daily tables; its system is ``none`` in the Spark build."""
-    return [name for name, fixture in _fixtures().items() if "parquet_export" not in fixture]
-
-
-def _spark_vars() -> dict:
-    """Every fixture's vars, with the systems of the file-read connectors ``none``."""
-    variables = connector_fixture_vars()
-    for name, fixture in _fixtures().items():
-        if name not in _connectors():
-            variables |= dict.fromkeys(fixture["vars"], "none")
-    return variables
-
-
 def _manifest(target_path: Path) -> dict:
     return json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
 
@@ -69,7 +61,7 @@ def _manifest(target_path: Path) -> dict:
 def _compared(manifest: dict) -> dict[str, tuple[str, str | None]]:
     """``schema.name`` of each model to compare -> (its name, the rows compared: all,
     or only the connectors' where it is not a staging model): the connector staging
-    models and every model that reads one."""
+    models (those the fixtures' vars enable) and every model that reads one."""
     models = {
         unique_id: node
         for unique_id, node in manifest["nodes"].items()
@@ -78,25 +70,15 @@ def _compared(manifest: dict) -> dict[str, tuple[str, str | None]]:
     connector_models = {
         unique_id
         for unique_id, node in models.items()
-        if node["original_file_path"].startswith(
-            tuple(f"{CONNECTOR_MODELS}{name}/" for name in _connectors())
-        )
-    }
-    skipped = {
-        unique_id
-        for unique_id, node in models.items()
         if node["original_file_path"].startswith(CONNECTOR_MODELS)
-        and unique_id not in connector_models
     }
-    connectors = ", ".join(f"'{name}'" for name in _connectors())
+    connectors = ", ".join(f"'{name}'" for name in _fixtures())
     compared = {}
     for unique_id, node in models.items():
         reads_connector = connector_models & set(node["depends_on"]["nodes"])
         if unique_id not in connector_models and not reads_connector:
             continue
         staging = node["original_file_path"].startswith("models/staging/")
-        if staging and skipped & set(node["depends_on"]["nodes"]):
-            continue  # a canonical model a skipped connector builds
         where = None if staging else f"source_system in ({connectors})"
         compared[f"{node['schema']}.{node['name']}"] = (node["name"], where)
     return compared
@@ -129,18 +111,28 @@ def spark_build(
     manifest = _manifest(connector_build.result.target_path)
     compared = _compared(manifest)
     root = tmp_path_factory.mktemp("spark_connectors")
-    copy_in_child(connector_raw, root / "spark")
-    result, spark_dir = build_on_spark(
+    landing = connector_landing(root)
+    exported = {
+        name: fixture for name, fixture in _fixtures().items() if "parquet_export" in fixture
+    }
+    exports = parquet_exports(connector_raw, root)
+    copy_in_child(connector_raw, root / "spark", list(exported))
+    for name, fixture in exported.items():
+        result, _ = dbt_on_spark(
+            ["run-operation", fixture["spark_operation"]], landing, root, SCHEMA, exports
+        )
+        assert result.ok, f"{name}: {result.reason()}"
+    result, spark_dir = dbt_on_spark(
         [
             *build_args(),
             "--vars",
-            json.dumps(_spark_vars()),
+            json.dumps(connector_fixture_vars()),
             "--select",
             *_selection(manifest, compared),
             "--indirect-selection",
             "empty",
         ],
-        connector_landing(root),
+        landing,
         root,
         SCHEMA,
     )
@@ -151,9 +143,9 @@ def spark_build(
 def test_every_connector_fixture_is_compared(spark_build: dict) -> None:
     """Each fixture's connector has staging models, and canonical models read them."""
     names = [name for name, _ in spark_build["compared"].values()]
-    for connector in _connectors():
+    for connector in _fixtures():
         assert any(name.startswith(f"stg_{connector}__") for name in names), connector
-    assert any(not name.startswith(tuple(f"stg_{c}__" for c in _connectors())) for name in names)
+    assert any(not name.startswith(tuple(f"stg_{c}__" for c in _fixtures())) for name in names)
 
 
 def test_connector_models_are_the_same_on_spark(connector_build: Build, spark_build: dict) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import dbt_build, generate_into
-from spark_rows import build_on_spark, table_differences, utc_session
+from spark_rows import dbt_on_spark, table_differences, utc_session
 
 from cx_warehouse import layers
 
@@ -37,7 +37,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # into a DuckDB file only): so does the DuckDB build it is compared with.
     duck = dbt_build(data.landing, root / "duckdb", through_intake=False)
     assert duck.result.ok, duck.result.reason()
-    spark, spark_dir = build_on_spark(["build"], data.landing, root, SCHEMA)
+    spark, spark_dir = dbt_on_spark(["build"], data.landing, root, SCHEMA)
     assert spark.ok, spark.reason()
     return {"duckdb": duck, "spark": spark, "spark_dir": spark_dir}
 

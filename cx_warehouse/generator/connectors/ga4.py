@@ -21,11 +21,16 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+from jinja2 import Environment
 
+from ...paths import PROJECT_DIR
 from ..world import World
 
 log = logging.getLogger(__name__)
 
+# The macro whose DuckDB SQL (default__ga4_params_text) writes the params' text the
+# warehouse hashes into event_id.
+GA4_PARAMS_TEXT_MACRO = PROJECT_DIR / "macros" / "ga4_params_text.sql"
 # One GA4 event name per landing event type: the inverse of dbt var ga4_event_types.
 EVENT_NAMES = {
     "product_view": "view_item",
@@ -127,11 +132,16 @@ from (
 order by part, event_timestamp nulls first, user_pseudo_id, event_name, tie
 """
 
-# The warehouse's event id (stg_ga4__events.event_id): md5 of cookie, time, name and
-# params as one text, as dbt's hash and concat compile on DuckDB.
-EVENT_ID = """md5(coalesce(user_pseudo_id, '') || '|'
+
+def event_id_sql() -> str:
+    """The warehouse's event id (stg_ga4__events.event_id) in DuckDB SQL: md5 of cookie,
+    time, name and params as one text, as dbt's hash and concat compile on DuckDB; the
+    params' text is the DuckDB SQL of macro ga4_params_text, rendered from the macro."""
+    macros = Environment().from_string(GA4_PARAMS_TEXT_MACRO.read_text(encoding="utf-8"))
+    params = str(macros.module.default__ga4_params_text("event_params")).strip()
+    return f"""md5(coalesce(user_pseudo_id, '') || '|'
     || coalesce(cast(event_timestamp as varchar), '') || '|'
-    || coalesce(event_name, '') || '|' || coalesce(cast(event_params as varchar), ''))"""
+    || coalesce(event_name, '') || '|' || coalesce({params}, ''))"""
 
 
 class Ga4Export:
@@ -142,6 +152,7 @@ class Ga4Export:
         self.folder = folder
         self.rows = 0
         self.quirk_rows = dict.fromkeys(QUIRKS, 0)
+        self.event_id = event_id_sql()
         world.con.execute(
             "create or replace temp table _ga4_ids (landing_event_id varchar, event_id varchar)"
         )
@@ -155,7 +166,8 @@ class Ga4Export:
             con.unregister("_ga4_day")
         con.execute(QUIRK_SQL)
         con.execute(
-            f"insert into _ga4_ids select distinct landing_event_id, {EVENT_ID} from _ga4_business"
+            "insert into _ga4_ids select distinct landing_event_id,"
+            f" {self.event_id} from _ga4_business"
         )
         path = self.folder / f"events_{day.strftime('%Y%m%d')}.parquet"
         con.execute(
