@@ -73,5 +73,13 @@
             }) -%}
         {%- endfor -%}
     {%- endif -%}
+    {%- if staging_source('stores') == 'shopify' -%}
+        {#- the order table's POS rows stay stg_shopify__orders' -#}
+        {%- do tables.append({
+            'connector': 'shopify', 'table': 'location',
+            'model': 'stg_shopify__locations', 'key': 'location_version_id',
+            'system': 'stores',
+        }) -%}
+    {%- endif -%}
     {{- return(tables) -}}
 {% endmacro %}

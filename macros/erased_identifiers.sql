@@ -111,6 +111,16 @@
     ),
 
     cards as (
+        {#- the loyalty cards, none when the company has no stores -#}
+        {%- if not is_on_landing('stores', 'loyalty_members') %}
+
+        select
+            cast(null as {{ dbt.type_string() }}) as loyalty_card,
+            cast(null as {{ dbt.type_string() }}) as email,
+            cast(null as {{ dbt.type_string() }}) as phone
+
+        where false
+        {%- else %}
 
         select
             nullif(trim(
@@ -131,6 +141,7 @@
             and trim(
                 {{ landing_field('stores', 'loyalty_members', 'card_number') }}
             ) != '{{ cards.columns | first }}'
+        {%- endif %}
 
     ),
 

@@ -31,7 +31,7 @@
         {%- for node in graph.sources.values()
             if node.package_name == project_name
             and is_landing_source(node.source_name)
-            and is_on_landing(node.source_name) -%}
+            and is_on_landing(node.source_name, node.name) -%}
             {%- set external = node.config.get('external_location') or '' -%}
             {%- set reader = modules.re.search(
                 "read_(csv|parquet)\('([^']+)'", external

@@ -3,8 +3,11 @@
         landing files, a connector's tables, or none. The one place that
         resolves it (docs/sources.md): the dbt var <system>_source when set,
         else the shape CXW_SOURCES names for every system (landing, the
-        default, or fivetran: the system's connector). Any other value is a
-        one-line error. -#}
+        default, or fivetran: the system's connector, but for the stores:
+        the generator writes no POS orders, so they stay on landing unless
+        stores_source is set). Any other value is a one-line error, and so
+        are the stores on Shopify without the shop on it (the POS orders are
+        rows of the shop's order table). -#}
     {%- set connectors = system_connectors() -%}
     {%- if system not in connectors -%}
         {{ exceptions.raise_compiler_error(
@@ -17,12 +20,19 @@
             "CXW_SOURCES must be landing or fivetran, got '" ~ shape ~ "'") }}
     {%- endif -%}
     {%- set connector = connectors[system] -%}
-    {%- set shape_default = connector if shape == 'fivetran' else 'landing' -%}
+    {%- set shape_default = connector
+        if shape == 'fivetran' and system != 'stores' else 'landing' -%}
     {%- set chosen = var(system ~ '_source', shape_default) -%}
     {%- if chosen not in ['landing', 'none', connector] -%}
         {{ exceptions.raise_compiler_error(
             system ~ "_source must be landing, " ~ connector
             ~ " or none, got '" ~ chosen ~ "'") }}
+    {%- endif -%}
+    {%- if system == 'stores' and chosen == 'shopify'
+        and staging_source('shop') != 'shopify' -%}
+        {{ exceptions.raise_compiler_error(
+            "stores_source shopify needs shop_source shopify: the POS orders"
+            ~ " are rows of the shop's order table") }}
     {%- endif -%}
     {{- return(chosen) -}}
 {% endmacro %}
@@ -33,6 +43,7 @@
     {{- return({
         'callcenter': 'zendesk',
         'shop': 'shopify',
+        'stores': 'shopify',
         'marketing': 'klaviyo',
         'surveys': 'qualtrics',
         'web': 'ga4',

@@ -4,8 +4,34 @@
     Europe/Warsaw, the company's home). The staging models whose records
     carry local store time read it through ref(), so that each reads no
     source but its own. Ephemeral: a lookup of a few rows, computed where
-    it is read.
+    it is read. With stores_source shopify, the stores are Shopify's
+    locations (stg_shopify__locations, which gives their time zone the same
+    way), and the loyalty members, still landing files, are localised with
+    them. No stores (none): no rows.
 -#}
+
+{%- set stores_source = staging_source('stores') %}
+{% if stores_source == 'shopify' -%}
+
+select
+    store_id,
+    country,
+    time_zone
+
+from {{ ref('stg_shopify__locations') }}
+
+where record_status = 'modelled'
+
+{%- elif stores_source == 'none' %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as store_id,
+    cast(null as {{ dbt.type_string() }}) as country,
+    cast(null as {{ dbt.type_string() }}) as time_zone
+
+where false
+
+{%- else %}
 
 with
 
@@ -57,3 +83,5 @@ final as (
 )
 
 select * from final
+
+{%- endif %}

@@ -384,10 +384,13 @@ def connector_fixture_vars() -> dict:
 
 def landing_without(root: Path, folders: list[str]) -> Path:
     """A copy of ``landing_min`` under ``root`` without ``folders`` (``callcenter``,
-    ``shop/events``): a system on a connector (or none) lands no file."""
+    ``shop/events``, or a reference file: ``stores/stores.csv``): a system on a
+    connector (or none) lands no file."""
     landing = root / "landing"
     shutil.copytree(LANDING_MIN, landing)
     for folder in folders:
+        if (landing / folder).is_file():
+            (landing / folder).unlink()
         shutil.rmtree(landing / folder, ignore_errors=True)
     return landing
 
@@ -484,9 +487,17 @@ def connector_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return raw
 
 
-def connector_landing(root: Path) -> Path:
-    """``landing_min`` under ``root`` without what the connector fixtures replace."""
-    return landing_without(root, _replaced_landing())
+def connector_landing(root: Path, none: list[str] = ()) -> Path:
+    """``landing_min`` under ``root`` without what the connector fixtures replace,
+    with the landing files a fixture lands instead (``<connector>/landing/``: the
+    loyalty cards of Shopify POS stores name Shopify locations), and without the
+    folders of the systems in ``none`` (no such system lands a file)."""
+    landing = landing_without(root, _replaced_landing())
+    for overlay in sorted(CONNECTOR_FIXTURES.glob("*/landing")):
+        shutil.copytree(overlay, landing, dirs_exist_ok=True)
+    for system in none:
+        shutil.rmtree(landing / system, ignore_errors=True)
+    return landing
 
 
 @pytest.fixture(scope="session")
@@ -509,7 +520,7 @@ def connectors_none_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = tmp_path_factory.mktemp("connectors_none")
     systems = _replaced_systems(connector_fixture_vars())
     return dbt_build(
-        connector_landing(root),
+        connector_landing(root, systems),
         root,
         variables={f"{system}_source": "none" for system in systems},
     )

@@ -231,6 +231,12 @@ def test_callcenter_none_builds_without_a_call_centre(connectors_none_build: Bui
     [
         ("{callcenter_source: telephone}", "callcenter_source must be landing, zendesk or none"),
         ("{shop_source: magento}", "shop_source must be landing, shopify or none, got 'magento'"),
+        ("{stores_source: square}", "stores_source must be landing, shopify or none, got 'square'"),
+        (
+            "{stores_source: shopify}",
+            "stores_source shopify needs shop_source shopify: the POS orders are rows"
+            " of the shop's order table",
+        ),
     ],
 )
 def test_an_unknown_source_is_a_one_line_error(

@@ -20,6 +20,7 @@ OPTIONAL = {
     "callcenter_source",
     "marketing_source",
     "shop_source",
+    "stores_source",
     "surveys_source",
     "web_source",
     "incremental_lookback_days",

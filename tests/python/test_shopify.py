@@ -4,7 +4,9 @@ A hand-made raw file (tests/fixtures/connectors/shopify.sql) holds one case of e
 Shopify quirk (an edited order re-synced, soft deletes, test and POS orders, a guest
 order synced late, cancellation, deliveries from fulfillment events, refunds after
 delivery, an unknown currency, a line without its order, an erased customer), built
-with every other connector fixture; each case has its expected outcome.
+with every other connector fixture; each case has its expected outcome. The
+stores are Shopify POS's (stores_source: shopify): locations as stores, POS orders
+as receipts, the loyalty cards still landing files.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def test_each_shopify_order_quirk_has_its_outcome(shopify_build: Path) -> None:
         ("A-0001008", "modelled", None),
         ("A-0001009", "quarantined", "unknown_currency"),
         ("A-0001010", "modelled", None),
+        ("A-0001011", "excluded", "store_purchase"),
+        ("A-0001012", "excluded", "test_store"),
     ]
 
 
@@ -103,6 +107,8 @@ def test_shopify_lines_and_customers_have_their_outcomes(shopify_build: Path) ->
         ("1903", "excluded", "test_order"),
         ("1904", "modelled", None),
         ("1905", "quarantined", "order_missing"),
+        ("1906", "excluded", "store_purchase"),
+        ("1907", "excluded", "store_purchase"),
     ]
     assert _rows(
         shopify_build,
@@ -177,8 +183,11 @@ def test_shopify_tables_reconcile_and_quarantine(shopify_build: Path) -> None:
         ("shop.orders", 0, 0, 0, 0, 0, True),
         ("shopify.customer", 5, 3, 1, 1, 0, True),
         ("shopify.fulfillment_event", 5, 2, 1, 2, 0, True),
-        ("shopify.order", 11, 6, 1, 3, 1, True),
-        ("shopify.order_line", 5, 3, 0, 1, 1, True),
+        ("shopify.location", 5, 2, 1, 2, 0, True),
+        # the POS orders (9006, 9011, 9012) and 9006's lines: excluded from the web
+        # shop, 9006 and 9011 modelled as receipts (not a second count of the rows)
+        ("shopify.order", 13, 6, 1, 5, 1, True),
+        ("shopify.order_line", 7, 3, 0, 3, 1, True),
         ("shopify.refund", 3, 1, 1, 1, 0, True),
     ]
     assert sorted(
@@ -210,6 +219,18 @@ def test_shop_none_builds_without_a_web_shop(connectors_none_build: Build) -> No
     ) == [("shop.customers", 0, True), ("shop.orders", 0, True)]
 
 
+def test_stores_none_builds_without_stores(connectors_none_build: Build) -> None:
+    # loyalty members included: they are landing files only while there are stores
+    assert connectors_none_build.result.ok, connectors_none_build.result.reason()
+    warehouse = connectors_none_build.warehouse
+    for model in ("stg_stores__stores", "stg_stores__transactions", "stg_stores__loyalty_members"):
+        assert _rows(warehouse, f"select count(*) from {model}") == [(0,)]
+    assert _rows(
+        warehouse,
+        "select count(*) from fct_customer_journey where source_system = 'stores'",
+    ) == [(0,)]
+
+
 def test_an_unknown_shop_source_is_a_one_line_error(tmp_path: Path) -> None:
     result = run_dbt(
         ["parse", "--vars", "{shop_source: woocommerce}"],
@@ -232,6 +253,85 @@ def test_an_order_is_keyed_by_its_name_and_keeps_its_shopify_id(shopify_build: P
         " where record_status = 'modelled' and source_record_id in ('9001', '9002')"
         " order by 1",
     ) == [("A-0001001", "9001"), ("A-0001002", "9002")]
+
+
+# --- Shopify POS: locations as stores, POS orders as receipts (stores_source: shopify)
+
+
+def test_each_shopify_location_quirk_has_its_outcome(shopify_build: Path) -> None:
+    assert _outcomes(shopify_build, "stg_shopify__locations", "store_name") == [
+        ("Gdańsk Outlet", "excluded", "deleted_in_source"),
+        ("Krakow Galeria", "deduplicated", "superseded_version"),
+        ("Kraków Galeria Krakowska", "modelled", None),
+        ("POS Demo Store", "excluded", "test_store"),
+        ("Praha Centrum", "modelled", None),
+    ]
+
+
+def test_shopify_locations_are_the_stores(shopify_build: Path) -> None:
+    assert _rows(
+        shopify_build,
+        "select store_id, store_name, city, country, region, store_format, time_zone,"
+        " file_name, opened_on from stg_stores__stores order by 1",
+    ) == [
+        ("55", "Kraków Galeria Krakowska", "Kraków", "PL", "Małopolskie", None,
+         "Europe/Warsaw", "shopify.location", None),
+        ("56", "Praha Centrum", "Praha", "CZ", "Praha", None, "Europe/Prague",
+         "shopify.location", None),
+    ]  # fmt: skip
+
+
+def test_pos_orders_are_the_receipts(shopify_build: Path) -> None:
+    # the test store's sale (9012) is no receipt; times stay UTC (Shopify's), the
+    # items are the lines' quantities, Shopify knows no loyalty card
+    assert _rows(
+        shopify_build,
+        """
+        select receipt_id, store_id, loyalty_card, original_receipt_id, currency,
+            payment_method, file_name, total_amount::double, total_amount_pln::double,
+            items_count, is_return, is_erased, partition_date::varchar,
+            strftime(occurred_at, '%Y-%m-%d %H:%M')
+        from stg_stores__transactions order by 1
+        """,
+    ) == [
+        ("A-0001006", "55", None, None, "PLN", None, "shopify.order", 99.0, 99.0, 3, False,
+         False, "2024-04-01", "2024-03-06 10:00"),
+        ("A-0001011", "56", None, None, "CZK", None, "shopify.order", 450.0, 79.81, 0,
+         False, False, "2024-04-01", "2024-03-11 13:00"),
+    ]  # fmt: skip
+    assert _rows(
+        shopify_build,
+        "select record_key, touchpoint_type, store_id from int_touchpoints_from_receipts"
+        " order by 1",
+    ) == [("A-0001006", "store_purchase", "55"), ("A-0001011", "store_purchase", "56")]
+
+
+def test_loyalty_members_stay_on_landing_with_shopify_stores(shopify_build: Path) -> None:
+    # enrolled in Shopify locations: the landing file, localised with the location's
+    # country: a national phone at the Prague location (56) is Czech; Anna's cards
+    # erased (LC-100002 by request, LC-100001 through the same email)
+    assert _rows(
+        shopify_build,
+        "select card_number, phone, enrolled_store_id,"
+        " strftime(enrolled_at, '%Y-%m-%d %H:%M'), file_name"
+        " from stg_stores__loyalty_members order by 3, 4",
+    ) == [
+        (None, None, "55", "2024-03-30 11:05",
+         "stores/loyalty_members/dt=2024-03-31/part-00000.csv"),
+        (None, None, "56", "2024-03-31 11:25",
+         "stores/loyalty_members/dt=2024-03-31/part-00000.csv"),
+        ("LC-100003", "+420602345678", "56", "2024-03-31 13:00",
+         "stores/loyalty_members/dt=2024-03-31/part-00000.csv"),
+    ]  # fmt: skip
+    assert _rows(
+        shopify_build,
+        "select reconciliation_id, landed_rows, modelled_rows, is_balanced"
+        " from quality_reconciliation where source_system = 'stores' order by 1",
+    ) == [
+        ("stores.loyalty_members", 3, 3, True),
+        ("stores.stores", 0, 0, True),
+        ("stores.transactions", 0, 0, True),
+    ]
 
 
 # --- the generator in Shopify shape: one seed built from landing files and from Shopify

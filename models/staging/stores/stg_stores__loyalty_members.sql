@@ -7,8 +7,11 @@
     store's country for national numbers). The key is a keyed hash of the
     card number (keyed_hash: a plain hash of a ten-digit number is reversed
     in minutes), so that an erased person's card keeps its row with the
-    card, email and phone nulled.
+    card, email and phone nulled. Shopify has no loyalty members: the
+    landing file whatever the stores' shape, but none with no stores.
 -#}
+
+{% if is_on_landing('stores', 'loyalty_members') -%}
 
 with
 
@@ -154,3 +157,20 @@ final as (
 )
 
 select * from final
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as loyalty_member_id,
+    cast(null as {{ dbt.type_string() }}) as card_number,
+    cast(null as {{ dbt.type_string() }}) as email,
+    cast(null as {{ dbt.type_string() }}) as phone,
+    cast(null as {{ dbt.type_string() }}) as enrolled_store_id,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as {{ dbt.type_timestamp() }}) as enrolled_at
+
+where false
+
+{%- endif %}

@@ -4,6 +4,10 @@
     in Czechia, from the country_time_zones seed).
 -#}
 
+{#- The landing file, Shopify's locations (docs/sources.md) or no stores. -#}
+{%- set stores_source = staging_source('stores') %}
+{% if stores_source == 'landing' -%}
+
 with
 
 source as (
@@ -74,3 +78,37 @@ final as (
 )
 
 select * from final
+
+{%- elif stores_source == 'shopify' %}
+
+select
+    store_id,
+    store_name,
+    city,
+    country,
+    region,
+    store_format,
+    time_zone,
+    file_name,
+    opened_on
+
+from {{ ref('stg_shopify__locations') }}
+
+where record_status = 'modelled'
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as store_id,
+    cast(null as {{ dbt.type_string() }}) as store_name,
+    cast(null as {{ dbt.type_string() }}) as city,
+    cast(null as {{ dbt.type_string() }}) as country,
+    cast(null as {{ dbt.type_string() }}) as region,
+    cast(null as {{ dbt.type_string() }}) as store_format,
+    cast(null as {{ dbt.type_string() }}) as time_zone,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as date) as opened_on
+
+where false
+
+{%- endif %}

@@ -8,6 +8,11 @@
     An erased person's receipts keep their rows, with the card nulled.
 -#}
 
+{#- The landing files, Shopify's POS orders (docs/sources.md) or no
+    stores. -#}
+{%- set stores_source = staging_source('stores') %}
+{% if stores_source == 'landing' -%}
+
 with
 
 source as (
@@ -176,3 +181,100 @@ final as (
 )
 
 select * from final
+
+{%- elif stores_source == 'shopify' %}
+
+{#- A POS order is a receipt: the store_purchase rows of the order table
+    (stg_shopify__orders, the order table's one row per source row in
+    quality_reconciliation), keyed by the order's name as the web shop's
+    orders are (DECISIONS.md, "Shopify POS orders as receipts"). Shopify
+    keeps times in UTC and has no loyalty card; the payment gateway is on
+    its transaction table, not read; items_count is the sum of the order's
+    line quantities. A refund of a POS order is not read as a return. -#}
+
+with
+
+pos_orders as (
+
+    select
+        order_id,
+        source_record_id,
+        store_id,
+        currency,
+        file_name,
+        total_amount,
+        total_amount_pln,
+        is_erased,
+        partition_date,
+        placed_at
+
+    from {{ ref('stg_shopify__orders') }}
+
+    where record_rule = 'store_purchase'
+
+),
+
+pos_lines as (
+
+    select
+        order_id,
+        sum(quantity) as items_count
+
+    from {{ ref('stg_shopify__order_lines') }}
+
+    where record_rule = 'store_purchase'
+
+    group by order_id
+
+),
+
+final as (
+
+    select
+        pos_orders.order_id as receipt_id,
+        pos_orders.store_id,
+        cast(null as {{ dbt.type_string() }}) as loyalty_card,
+        cast(null as {{ dbt.type_string() }}) as original_receipt_id,
+        pos_orders.currency,
+        cast(null as {{ dbt.type_string() }}) as payment_method,
+        pos_orders.file_name,
+        pos_orders.total_amount,
+        pos_orders.total_amount_pln,
+        cast(
+            coalesce(pos_lines.items_count, 0) as {{ dbt.type_int() }}
+        ) as items_count,
+        false as is_return,
+        pos_orders.is_erased,
+        pos_orders.partition_date,
+        pos_orders.placed_at as occurred_at
+
+    from pos_orders
+
+    left join pos_lines
+        on pos_orders.order_id = pos_lines.order_id
+
+)
+
+select * from final
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as receipt_id,
+    cast(null as {{ dbt.type_string() }}) as store_id,
+    cast(null as {{ dbt.type_string() }}) as loyalty_card,
+    cast(null as {{ dbt.type_string() }}) as original_receipt_id,
+    cast(null as {{ dbt.type_string() }}) as currency,
+    cast(null as {{ dbt.type_string() }}) as payment_method,
+    cast(null as {{ dbt.type_string() }}) as file_name,
+    cast(null as decimal(18, 2)) as total_amount,
+    cast(null as decimal(18, 2)) as total_amount_pln,
+    cast(null as {{ dbt.type_int() }}) as items_count,
+    cast(null as {{ dbt.type_boolean() }}) as is_return,
+    cast(null as {{ dbt.type_boolean() }}) as is_erased,
+    cast(null as date) as partition_date,
+    cast(null as {{ dbt.type_timestamp() }}) as occurred_at
+
+where false
+
+{%- endif %}

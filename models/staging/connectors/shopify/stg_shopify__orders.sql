@@ -8,7 +8,10 @@
     others deduplicated (superseded_version); a soft-deleted order
     (_fivetran_deleted) and a test order (test) are excluded; a point-of-
     sale order (source_name pos, or a location_id) is a store purchase,
-    not a web shop order: excluded (store_purchase); an order in a
+    not a web shop order: excluded (store_purchase; with stores_source
+    shopify, stg_stores__transactions reads these rows as receipts), but
+    a sale in a test store (stg_shopify__locations) is excluded as
+    test_store; an order in a
     currency the warehouse has no rates for is quarantined
     (unknown_currency). placed_at is processed_at (else created_at),
     never _fivetran_synced. status, as the landing contract's: cancelled
@@ -20,6 +23,8 @@
 -#}
 
 {{ config(enabled=staging_source('shop') == 'shopify') }}
+
+{%- set stores_on_shopify = staging_source('stores') == 'shopify' %}
 
 with
 
@@ -92,6 +97,25 @@ erased_identifiers as (
 
 ),
 
+test_stores as (
+    {#- the test stores' location ids: none unless the stores are
+        Shopify's -#}
+    {%- if stores_on_shopify %}
+
+    select store_id
+
+    from {{ ref('stg_shopify__locations') }}
+
+    where record_rule = 'test_store'
+    {%- else %}
+
+    select cast(null as {{ dbt.type_string() }}) as store_id
+
+    where false
+    {%- endif %}
+
+),
+
 ranked as (
 
     select
@@ -115,6 +139,7 @@ classified as (
             when coalesce(ranked._fivetran_deleted, false)
                 then 'deleted_in_source'
             when coalesce(ranked.test, false) then 'test_order'
+            when test_stores.store_id is not null then 'test_store'
             when
                 lower(ranked.source_name) = 'pos'
                 or ranked.location_id is not null
@@ -126,6 +151,11 @@ classified as (
         end as record_rule
 
     from ranked
+
+    left join test_stores
+        on
+            cast(ranked.location_id as {{ dbt.type_string() }})
+            = test_stores.store_id
 
 ),
 
@@ -144,6 +174,7 @@ normalised as (
             cast(classified.id as {{ dbt.type_string() }})
         ) as order_id,
         cast(classified.id as {{ dbt.type_string() }}) as source_record_id,
+        cast(classified.location_id as {{ dbt.type_string() }}) as store_id,
         cast(classified.customer_id as {{ dbt.type_string() }})
             as source_customer_id,
         case
@@ -216,6 +247,7 @@ final as (
         flagged.order_version_id,
         flagged.order_id,
         flagged.source_record_id,
+        flagged.store_id,
         {{ customer_id_unless_erased('flagged.source_customer_id') }}
             as customer_id,
         {{ unless_erased('flagged.guest_email', 'flagged.is_erased') }}
