@@ -6,14 +6,13 @@
     re-synced with a changed total, a destination in history mode) counts
     in its latest version (by updated_at, then _fivetran_synced), the
     others deduplicated (superseded_version); a soft-deleted order
-    (_fivetran_deleted) and a test order (test) are excluded; a point-of-
-    sale order (source_name pos, or a location_id) is a store purchase,
-    not a web shop order: excluded (store_purchase; with stores_source
-    shopify, stg_stores__transactions reads these rows as receipts), but
-    a sale in a test store (stg_shopify__locations) is excluded as
-    test_store; an order in a
-    currency the warehouse has no rates for is quarantined
-    (unknown_currency). placed_at is processed_at (else created_at),
+    (_fivetran_deleted) and a test order (test) are excluded; an order
+    (web or point of sale) in a currency the warehouse has no rates for is
+    quarantined (unknown_currency); a point-of-sale order (source_name pos,
+    or a location_id) is a store purchase, not a web shop order: excluded
+    (store_purchase; with stores_source shopify, stg_stores__transactions
+    reads these rows as receipts), but a sale in a test store
+    (stg_shopify__locations) is excluded as test_store. placed_at is processed_at (else created_at),
     never _fivetran_synced. status, as the landing contract's: cancelled
     (cancelled_at), returned (a refund after delivery:
     stg_shopify__refunds), delivered (a delivered fulfillment event:
@@ -139,15 +138,15 @@ classified as (
             when coalesce(ranked._fivetran_deleted, false)
                 then 'deleted_in_source'
             when coalesce(ranked.test, false) then 'test_order'
+            when
+                coalesce(upper(trim(ranked.currency)), '')
+                not in ('PLN', 'CZK', 'EUR')
+                then 'unknown_currency'
             when test_stores.store_id is not null then 'test_store'
             when
                 lower(ranked.source_name) = 'pos'
                 or ranked.location_id is not null
                 then 'store_purchase'
-            when
-                coalesce(upper(trim(ranked.currency)), '')
-                not in ('PLN', 'CZK', 'EUR')
-                then 'unknown_currency'
         end as record_rule
 
     from ranked
