@@ -61,22 +61,35 @@ def _manifest(target_path: Path) -> dict:
 def _compared(manifest: dict) -> dict[str, tuple[str, str | None]]:
     """``schema.name`` of each model to compare -> (its name, the rows compared: all,
     or only the connectors' where it is not a staging model): the connector staging
-    models (those the fixtures' vars enable) and every model that reads one."""
+    models (those the fixtures' vars enable) and every model that reads one, itself
+    or through an ephemeral model (which has no table of its own to compare)."""
     models = {
         unique_id: node
         for unique_id, node in manifest["nodes"].items()
         if node["resource_type"] == "model"
+    }
+    ephemeral = {
+        unique_id
+        for unique_id, node in models.items()
+        if node["config"]["materialized"] == "ephemeral"
     }
     connector_models = {
         unique_id
         for unique_id, node in models.items()
         if node["original_file_path"].startswith(CONNECTOR_MODELS)
     }
+    reaching = set(connector_models)
+    while grown := {
+        unique_id
+        for unique_id in ephemeral - reaching
+        if reaching & set(models[unique_id]["depends_on"]["nodes"])
+    }:
+        reaching |= grown
     connectors = ", ".join(f"'{name}'" for name in _fixtures())
     compared = {}
     for unique_id, node in models.items():
-        reads_connector = connector_models & set(node["depends_on"]["nodes"])
-        if unique_id not in connector_models and not reads_connector:
+        reads_connector = reaching & set(node["depends_on"]["nodes"])
+        if unique_id in ephemeral or (unique_id not in connector_models and not reads_connector):
             continue
         staging = node["original_file_path"].startswith("models/staging/")
         where = None if staging else f"source_system in ({connectors})"
